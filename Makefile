@@ -1,0 +1,56 @@
+# Two commands for a newcomer: `make run` and `make test`. Everything else is a step of those.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# Local work runs with DEBUG on and, unless DATABASE_URL says otherwise, SQLite in db.sqlite3.
+export DEBUG ?= true
+
+.PHONY: help install migrate catalog run test test-fast lint format check clean
+
+help:
+	@echo "make run      set up, migrate, load the catalogue and serve http://$(HOST):$(PORT)"
+	@echo "make test     set up and run every test (browser tests need /usr/bin/chromium)"
+	@echo "make install  create .venv and install the project with its test tools"
+	@echo "make lint     ruff check, ruff format --check, makemigrations --check"
+	@echo "make format   ruff format and ruff check --fix"
+	@echo "make clean    remove .venv, the SQLite database and caches"
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; set PYTHON=python3.11 or newer")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+catalog: migrate
+	$(BIN)/python manage.py load_catalog
+
+run: catalog
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-fast: install
+	$(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles .pytest_cache .ruff_cache

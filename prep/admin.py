@@ -1,0 +1,193 @@
+from django.contrib import admin
+
+from prep.models import (
+    CodingStep,
+    Company,
+    DesignStage,
+    FocusArea,
+    LearnCard,
+    LearnChapter,
+    Level,
+    ListEntry,
+    ListSection,
+    PhoneScreenSegment,
+    PracticePrompt,
+    Problem,
+    ProblemList,
+    Resource,
+    Topic,
+)
+
+admin.site.site_header = "MLE Prep catalogue"
+admin.site.site_title = "MLE Prep admin"
+admin.site.index_title = "Curate the study catalogue"
+
+
+@admin.action(description="Archive selected items (hide them from users)")
+def archive(modeladmin, request, queryset):
+    queryset.update(is_archived=True)
+
+
+@admin.action(description="Restore selected items")
+def restore(modeladmin, request, queryset):
+    queryset.update(is_archived=False)
+
+
+class CatalogueAdmin(admin.ModelAdmin):
+    actions = [archive, restore]
+    list_filter = ["is_archived"]
+    search_fields = ["slug"]
+
+
+@admin.register(Company)
+class CompanyAdmin(CatalogueAdmin):
+    list_display = ["name", "slug", "position", "is_archived"]
+    list_editable = ["position"]
+    search_fields = ["name", "slug"]
+    ordering = ["position"]
+
+
+class PhoneScreenSegmentInline(admin.TabularInline):
+    model = PhoneScreenSegment
+    extra = 0
+    ordering = ["position"]
+
+
+@admin.register(Level)
+class LevelAdmin(CatalogueAdmin):
+    list_display = [
+        "name",
+        "title",
+        "onsite_coding_rounds",
+        "onsite_ml_design_rounds",
+        "onsite_behavioral_rounds",
+        "is_archived",
+    ]
+    search_fields = ["name", "title", "slug"]
+    ordering = ["position"]
+    inlines = [PhoneScreenSegmentInline]
+
+
+@admin.register(CodingStep)
+class CodingStepAdmin(CatalogueAdmin):
+    list_display = ["position", "name", "minutes", "is_archived"]
+    list_display_links = ["name"]
+    search_fields = ["name", "description"]
+    ordering = ["position"]
+
+
+@admin.register(Topic)
+class TopicAdmin(CatalogueAdmin):
+    list_display = ["name", "slug", "is_archived"]
+    search_fields = ["name", "slug"]
+    ordering = ["name"]
+
+
+@admin.register(Problem)
+class ProblemAdmin(CatalogueAdmin):
+    list_display = ["leetcode_id", "title", "difficulty", "is_premium", "is_archived"]
+    list_display_links = ["title"]
+    list_filter = ["difficulty", "is_premium", "is_archived", "lists", "topics"]
+    search_fields = ["title", "slug", "=leetcode_id"]
+    ordering = ["leetcode_id"]
+    filter_horizontal = ["topics"]
+
+
+class ListSectionInline(admin.TabularInline):
+    model = ListSection
+    extra = 0
+    ordering = ["position"]
+
+
+class ListEntryInline(admin.TabularInline):
+    model = ListEntry
+    extra = 0
+    ordering = ["position"]
+    autocomplete_fields = ["problem"]
+    fields = ["position", "problem", "section", "rank", "frequency", "is_archived"]
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        # Only this list's sections belong in the section menu.
+        if obj is not None:
+            formset.form.base_fields["section"].queryset = obj.sections.all()
+        return formset
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("problem", "section")
+
+
+@admin.register(ProblemList)
+class ProblemListAdmin(CatalogueAdmin):
+    list_display = [
+        "name",
+        "kind",
+        "company",
+        "position",
+        "time_window",
+        "snapshot_date",
+        "is_archived",
+    ]
+    list_filter = ["kind", "company", "is_archived"]
+    search_fields = ["name", "short_name", "slug"]
+    ordering = ["position"]
+    inlines = [ListSectionInline, ListEntryInline]
+
+
+@admin.register(ListEntry)
+class ListEntryAdmin(admin.ModelAdmin):
+    list_display = ["problem_list", "position", "problem", "section", "rank", "frequency"]
+    list_filter = ["problem_list", "is_archived"]
+    search_fields = ["problem__title", "problem__slug"]
+    ordering = ["problem_list", "position"]
+    autocomplete_fields = ["problem"]
+    list_select_related = ["problem_list", "problem", "section"]
+    actions = [archive, restore]
+
+
+class LearnChapterInline(admin.TabularInline):
+    model = LearnChapter
+    extra = 0
+    ordering = ["position"]
+
+
+@admin.register(LearnCard)
+class LearnCardAdmin(CatalogueAdmin):
+    list_display = ["position", "name", "slug", "is_archived"]
+    list_display_links = ["name"]
+    search_fields = ["name", "slug"]
+    ordering = ["position"]
+    inlines = [LearnChapterInline]
+
+
+@admin.register(DesignStage)
+class DesignStageAdmin(CatalogueAdmin):
+    list_display = ["position", "name", "minutes", "is_archived"]
+    list_display_links = ["name"]
+    search_fields = ["name", "guidance", "checklist"]
+    ordering = ["position"]
+
+
+@admin.register(PracticePrompt)
+class PracticePromptAdmin(CatalogueAdmin):
+    list_display = ["position", "title", "source_name", "is_archived"]
+    list_display_links = ["title"]
+    search_fields = ["title", "brief"]
+    ordering = ["position"]
+
+
+@admin.register(FocusArea)
+class FocusAreaAdmin(CatalogueAdmin):
+    list_display = ["position", "name", "is_archived"]
+    list_display_links = ["name"]
+    search_fields = ["name", "probes"]
+    ordering = ["position"]
+
+
+@admin.register(Resource)
+class ResourceAdmin(CatalogueAdmin):
+    list_display = ["position", "name", "kind", "is_paid", "is_archived"]
+    list_display_links = ["name"]
+    list_filter = ["kind", "is_paid", "is_archived"]
+    search_fields = ["name", "description"]
+    ordering = ["position"]
