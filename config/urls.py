@@ -1,12 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from prep import views
+from prep.views import accounts
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("accounts/signup/", views.signup, name="signup"),
+    path("accounts/signup/", accounts.signup, name="signup"),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("healthz", views.healthz, name="healthz"),
+    path("healthz", accounts.healthz, name="healthz"),
     path("", include("prep.urls")),
 ]

@@ -2,6 +2,21 @@ from django import forms
 from django.contrib.auth.forms import UserCreationForm
 from django.contrib.auth.models import User
 
+from prep.models import (
+    Company,
+    DesignStage,
+    LearnCard,
+    LearnChapter,
+    Level,
+    Problem,
+    ProblemList,
+    ProblemProgress,
+    Profile,
+    Status,
+)
+
+NOTES_MAX = 20_000
+
 
 class SignupForm(UserCreationForm):
     email = forms.EmailField(
@@ -12,3 +27,142 @@ class SignupForm(UserCreationForm):
     class Meta(UserCreationForm.Meta):
         model = User
         fields = ("username", "email")
+
+
+class ProfileForm(forms.ModelForm):
+    target_company = forms.ModelChoiceField(
+        Company.objects.active(), label="Target company", empty_label=None
+    )
+    target_level = forms.ModelChoiceField(
+        Level.objects.active(),
+        label="Target level",
+        empty_label=None,
+        help_text="E4 and E5 have one ML system design round onsite; E6 has two, "
+        "and a behavioral part in the phone screen.",
+    )
+    interview_date = forms.DateField(
+        label="Interview date",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Optional. Leave empty if it is not booked yet.",
+    )
+    hours_per_week = forms.IntegerField(
+        label="Hours per week",
+        required=False,
+        min_value=1,
+        max_value=80,
+        help_text="Optional. How many hours a week you can study.",
+    )
+
+    class Meta:
+        model = Profile
+        fields = ["target_company", "target_level", "interview_date", "hours_per_week"]
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(
+        choices=Status.choices,
+        error_messages={"invalid_choice": "“%(value)s” is not a status. Pick one from the menu."},
+    )
+
+
+class ProgressForm(forms.ModelForm):
+    confidence = forms.TypedChoiceField(
+        label="Confidence",
+        choices=[("", "Not rated"), *((n, f"{n} of 5") for n in range(1, 6))],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        error_messages={"invalid_choice": "Confidence goes from 1 to 5."},
+    )
+    minutes_spent = forms.IntegerField(
+        label="Minutes spent",
+        min_value=0,
+        max_value=100_000,
+        error_messages={"invalid": "Minutes must be a whole number, like 25."},
+    )
+    notes = forms.CharField(
+        label="Notes",
+        required=False,
+        max_length=NOTES_MAX,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text="Markdown: your approach, the trick you missed, complexity.",
+    )
+
+    class Meta:
+        model = ProblemProgress
+        fields = ["confidence", "minutes_spent", "notes"]
+
+
+class DoneForm(forms.Form):
+    done = forms.TypedChoiceField(
+        choices=[("1", "Done"), ("0", "Not done")],
+        coerce=lambda value: value == "1",
+        error_messages={"invalid_choice": "Say 1 for done or 0 for not done."},
+    )
+
+
+class ListFilterForm(forms.Form):
+    """The filters of a list page, read from the query string."""
+
+    q = forms.CharField(label="Search titles", required=False, max_length=100)
+    status = forms.ChoiceField(
+        label="Status", required=False, choices=[("", "Any status"), *Status.choices]
+    )
+    difficulty = forms.ChoiceField(label="Difficulty", required=False)
+    section = forms.ChoiceField(label="Section", required=False)
+    topic = forms.ChoiceField(label="Topic", required=False)
+    not_in = forms.ChoiceField(label="Not in list", required=False)
+
+    def __init__(self, data, *, difficulties, sections, topics, other_lists):
+        super().__init__(data)
+        self.fields["difficulty"].choices = [("", "Any difficulty"), *difficulties]
+        self.fields["section"].choices = [("", "All sections"), *sections]
+        self.fields["topic"].choices = [("", "Any topic"), *topics]
+        self.fields["not_in"].choices = [("", "—"), *other_lists]
+        if not sections:
+            del self.fields["section"]
+
+    @property
+    def is_filtered(self) -> bool:
+        return any(self.cleaned_data.get(name) for name in self.fields)
+
+
+class ProblemStatusForm(StatusForm):
+    problem = forms.ModelChoiceField(
+        Problem.objects.active(),
+        to_field_name="slug",
+        error_messages={"invalid_choice": "There is no such problem in the catalogue."},
+    )
+    list = forms.ModelChoiceField(
+        ProblemList.objects.active(),
+        to_field_name="slug",
+        required=False,
+        error_messages={"invalid_choice": "There is no such list in the catalogue."},
+    )
+
+
+class ChapterDoneForm(DoneForm):
+    chapter = forms.ModelChoiceField(
+        LearnChapter.objects.filter(is_archived=False, card__is_archived=False),
+        error_messages={
+            "invalid_choice": "There is no such chapter.",
+            "invalid_pk_value": "There is no such chapter.",
+        },
+    )
+
+
+class CardDoneForm(DoneForm):
+    card = forms.ModelChoiceField(
+        LearnCard.objects.active(),
+        to_field_name="slug",
+        error_messages={"invalid_choice": "There is no such Learn card."},
+    )
+
+
+class StageStudiedForm(DoneForm):
+    stage = forms.ModelChoiceField(
+        DesignStage.objects.active(),
+        to_field_name="slug",
+        error_messages={"invalid_choice": "There is no such design stage."},
+    )

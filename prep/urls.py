@@ -1,13 +1,22 @@
 from django.urls import path
 
-from prep import views
+from prep.views import accounts, catalogue, progress
 
 app_name = "prep"
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("lists/<slug:slug>/", views.list_detail, name="list-detail"),
-    path("learn/", views.learn_cards, name="learn-cards"),
-    path("ml-design/", views.ml_design, name="ml-design"),
-    path("behavioral/", views.behavioral, name="behavioral"),
-    path("loops/", views.loops, name="loops"),
+    path("", progress.home, name="home"),
+    path("welcome/", accounts.onboarding, name="onboarding"),
+    path("settings/", accounts.profile_settings, name="settings"),
+    path("path/", catalogue.study_path, name="study-path"),
+    path("lists/<slug:slug>/", progress.list_detail, name="list-detail"),
+    path("problems/<slug:slug>/", progress.problem_detail, name="problem-detail"),
+    path("problems/<slug:slug>/progress/", progress.problem_progress, name="problem-progress"),
+    path("progress/problem-status/", progress.problem_status, name="problem-status"),
+    path("progress/chapter-done/", progress.chapter_done, name="chapter-done"),
+    path("progress/card-done/", progress.card_done, name="card-done"),
+    path("progress/stage-studied/", progress.stage_studied, name="stage-studied"),
+    path("learn/", progress.learn_cards, name="learn-cards"),
+    path("ml-design/", progress.ml_design, name="ml-design"),
+    path("behavioral/", catalogue.behavioral, name="behavioral"),
+    path("loops/", catalogue.loops, name="loops"),
 ]

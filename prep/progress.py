@@ -1,0 +1,286 @@
+"""How far a candidate has come: counts per list and section, readiness per round, what's next.
+
+Every function here makes a fixed number of queries, whatever the size of the catalogue or of
+the candidate's progress: counts are aggregated in the database, never by looping over rows.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+
+from prep.models import (
+    SOLVED_STATUSES,
+    CardDone,
+    ChapterDone,
+    DesignStage,
+    LearnCard,
+    LearnChapter,
+    ListEntry,
+    Problem,
+    ProblemEvent,
+    ProblemList,
+    ProblemProgress,
+    Profile,
+    StageStudied,
+    Status,
+)
+
+DIFFICULTIES = [choice for choice, _ in Problem.Difficulty.choices]
+
+# Coding readiness: how much each part of the study path weighs, in percent.
+CODING_WEIGHTS = {"learn": 15, "roadmap": 45, "company": 30, "design": 10}
+
+
+@dataclass
+class Tally:
+    """Solved out of total, overall and by difficulty."""
+
+    solved: int = 0
+    total: int = 0
+    by_difficulty: dict[str, list[int]] = field(
+        default_factory=lambda: {d: [0, 0] for d in DIFFICULTIES}
+    )
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.solved / self.total) if self.total else 0
+
+    @property
+    def fraction(self) -> float:
+        return self.solved / self.total if self.total else 0.0
+
+    def difficulties(self) -> list[tuple[str, int, int]]:
+        labels = dict(Problem.Difficulty.choices)
+        return [(labels[d], s, t) for d, (s, t) in self.by_difficulty.items() if t]
+
+
+def _tallies(user, entries: QuerySet, key: str) -> dict[int, Tally]:
+    """Tally entries grouped by `key` (a field of ListEntry): two queries."""
+    tallies: dict[int, Tally] = defaultdict(Tally)
+    totals = entries.values(key, "problem__difficulty").annotate(n=Count("id"))
+    for row in totals:
+        tally = tallies[row[key]]
+        tally.total += row["n"]
+        tally.by_difficulty[row["problem__difficulty"]][1] += row["n"]
+    solved = (
+        entries.filter(problem__progress__user=user, problem__progress__status__in=SOLVED_STATUSES)
+        .values(key, "problem__difficulty")
+        .annotate(n=Count("id"))
+    )
+    for row in solved:
+        tally = tallies[row[key]]
+        tally.solved += row["n"]
+        tally.by_difficulty[row["problem__difficulty"]][0] += row["n"]
+    return tallies
+
+
+def list_tallies(user, lists: QuerySet | None = None) -> dict[int, Tally]:
+    entries = ListEntry.objects.active().filter(problem_list__is_archived=False)
+    if lists is not None:
+        entries = entries.filter(problem_list__in=lists)
+    return _tallies(user, entries, "problem_list_id")
+
+
+def section_tallies(user, problem_list: ProblemList) -> dict[int, Tally]:
+    entries = ListEntry.objects.active().filter(problem_list=problem_list, section__isnull=False)
+    return _tallies(user, entries, "section_id")
+
+
+def _problem_share(user, entries: QuerySet) -> Tally:
+    """Distinct problems among some entries, and how many the user solved: two queries."""
+    problem_ids = entries.values("problem_id")
+    total = Problem.objects.active().filter(pk__in=problem_ids).count()
+    solved = ProblemProgress.objects.filter(
+        user=user, status__in=SOLVED_STATUSES, problem__in=problem_ids, problem__is_archived=False
+    ).count()
+    return Tally(solved=solved, total=total)
+
+
+@dataclass
+class CardProgress:
+    card: LearnCard
+    done: int
+    total: int
+
+    @property
+    def is_done(self) -> bool:
+        return self.total > 0 and self.done >= self.total
+
+    @property
+    def fraction(self) -> float:
+        return self.done / self.total if self.total else 0.0
+
+
+def card_progress(user) -> list[CardProgress]:
+    """Chapters done per Learn card; a card without chapters counts as one item: four queries."""
+    cards = list(
+        LearnCard.objects.active().annotate(
+            n_chapters=Count("chapters", filter=Q(chapters__is_archived=False))
+        )
+    )
+    done = dict(
+        ChapterDone.objects.filter(user=user, chapter__is_archived=False)
+        .values_list("chapter__card_id")
+        .annotate(n=Count("id"))
+    )
+    whole = set(CardDone.objects.filter(user=user).values_list("card_id", flat=True))
+    return [
+        CardProgress(c, done.get(c.pk, 0), c.n_chapters)
+        if c.n_chapters
+        else CardProgress(card=c, done=int(c.pk in whole), total=1)
+        for c in cards
+    ]
+
+
+@dataclass
+class Round:
+    name: str
+    kind: str
+    readiness: float | None
+    detail: str = ""
+
+    @property
+    def percent(self) -> int | None:
+        return None if self.readiness is None else round(100 * self.readiness)
+
+
+@dataclass
+class Readiness:
+    coding: float
+    ml_design: float
+    behavioral: float | None
+    rounds: list[Round]
+    parts: dict[str, Tally]
+    stages_studied: int
+    stages_total: int
+
+    @property
+    def overall(self) -> int:
+        values = [r.readiness or 0.0 for r in self.rounds]
+        return round(100 * sum(values) / len(values)) if values else 0
+
+    @property
+    def coding_percent(self) -> int:
+        return round(100 * self.coding)
+
+    @property
+    def ml_design_percent(self) -> int:
+        return round(100 * self.ml_design)
+
+    @property
+    def behavioral_percent(self) -> int | None:
+        return None if self.behavioral is None else round(100 * self.behavioral)
+
+
+def readiness_for(user, profile: Profile, cards: list[CardProgress] | None = None) -> Readiness:
+    """Readiness per round of the profile's loop, from progress along the study path."""
+    cards = card_progress(user) if cards is None else cards
+    learn = sum(c.fraction for c in cards) / len(cards) if cards else 0.0
+    company_lists = ListEntry.objects.active().filter(
+        problem_list__is_archived=False, problem_list__company=profile.target_company
+    )
+    parts = {
+        "roadmap": _problem_share(
+            user, ListEntry.objects.active().filter(problem_list__kind=ProblemList.Kind.ROADMAP)
+        ),
+        "company": _problem_share(
+            user, company_lists.filter(problem_list__kind=ProblemList.Kind.COMPANY)
+        ),
+        "design": _problem_share(
+            user, company_lists.filter(problem_list__kind=ProblemList.Kind.DESIGN)
+        ),
+    }
+    fractions = {"learn": learn, **{name: tally.fraction for name, tally in parts.items()}}
+    coding = sum(CODING_WEIGHTS[name] * f for name, f in fractions.items()) / 100
+
+    stages_total = DesignStage.objects.active().count()
+    stages_studied = StageStudied.objects.filter(user=user, stage__is_archived=False).count()
+    ml_design = stages_studied / stages_total if stages_total else 0.0
+    behavioral = None  # Earned from rehearsed stories once the story bank exists.
+
+    return Readiness(
+        coding=coding,
+        ml_design=ml_design,
+        behavioral=behavioral,
+        rounds=_rounds(profile, coding, ml_design, behavioral),
+        parts=parts,
+        stages_studied=stages_studied,
+        stages_total=stages_total,
+    )
+
+
+def _rounds(profile: Profile, coding: float, ml: float, behavioral: float | None) -> list[Round]:
+    level = profile.target_level
+    segments = [s for s in level.phone_screen.all() if not s.is_archived]
+    by_kind = {"coding": coding, "behavioral": behavioral or 0.0}
+    timed = [s for s in segments if s.kind in by_kind]
+    minutes = sum(s.minutes for s in timed)
+    phone = sum(by_kind[s.kind] * s.minutes for s in timed) / minutes if minutes else coding
+    phone_detail = " + ".join(f"{s.minutes} min {s.get_kind_display().lower()}" for s in timed)
+    rounds = [Round("Phone screen", "phone", phone, phone_detail)]
+    for kind, name, count, value in [
+        ("coding", "Coding", level.onsite_coding_rounds, coding),
+        ("ml_design", "ML system design", level.onsite_ml_design_rounds, ml),
+        ("behavioral", "Behavioral", level.onsite_behavioral_rounds, behavioral),
+    ]:
+        for n in range(1, count + 1):
+            label = f"Onsite {name.lower() if count == 1 else name.lower() + ' ' + str(n)}"
+            rounds.append(Round(label[0].upper() + label[1:], kind, value))
+    return rounds
+
+
+@dataclass
+class NextItem:
+    kind: str  # "chapter" or "problem"
+    chapter: LearnChapter | None = None
+    entry: ListEntry | None = None
+    status: str = Status.NOT_STARTED
+
+
+def next_up(user, profile: Profile, limit: int = 5) -> list[NextItem]:
+    """The next few items along the study path: unfinished Learn chapters, then problems."""
+    done_chapters = ChapterDone.objects.filter(user=user, chapter=OuterRef("pk"))
+    chapters = (
+        LearnChapter.objects.filter(is_archived=False, card__is_archived=False)
+        .exclude(Exists(done_chapters))
+        .select_related("card")
+        .order_by("card__position", "position")[:limit]
+    )
+    items = [NextItem("chapter", chapter=c) for c in chapters]
+    if len(items) >= limit:
+        return items
+    finished = ProblemProgress.objects.filter(
+        user=user,
+        problem=OuterRef("problem"),
+        status__in=[*SOLVED_STATUSES, Status.SKIPPED],
+    )
+    path = Q(problem_list__kind=ProblemList.Kind.ROADMAP) | Q(
+        problem_list__company=profile.target_company
+    )
+    # Lists overlap (Blind 75 sits inside NeetCode 150): fetch a few extra, keep the first of each.
+    entries = (
+        ListEntry.objects.active()
+        .filter(path, problem_list__is_archived=False)
+        .exclude(Exists(finished))
+        .select_related("problem", "problem_list")
+        .order_by("problem_list__position", "position")[: limit * 4]
+    )
+    seen = set()
+    for entry in entries:
+        if entry.problem_id not in seen and len(items) < limit:
+            seen.add(entry.problem_id)
+            items.append(NextItem("problem", entry=entry))
+    statuses = ProblemProgress.objects.statuses(user, seen)
+    for item in items:
+        if item.entry:
+            item.status = statuses.get(item.entry.problem_id, Status.NOT_STARTED)
+    return items
+
+
+def recent_activity(user, limit: int = 8) -> list[ProblemEvent]:
+    return list(
+        ProblemEvent.objects.filter(user=user)
+        .select_related("problem")
+        .order_by("-created_at")[:limit]
+    )

@@ -1,0 +1,40 @@
+import markdown as markdown_lib
+import nh3
+from django import template
+from django.utils.safestring import SafeString, mark_safe
+
+from prep.models import Status
+
+register = template.Library()
+
+
+@register.filter
+def markdown(text: str) -> SafeString:
+    """Render a user's Markdown notes; nh3 strips anything that could run script."""
+    html = markdown_lib.markdown(text or "", extensions=["fenced_code", "tables", "sane_lists"])
+    return mark_safe(nh3.clean(html, link_rel="noopener noreferrer nofollow"))
+
+
+@register.filter
+def percent(part: int, whole: int) -> int:
+    return round(100 * part / whole) if whole else 0
+
+
+@register.filter
+def lookup(mapping, key):
+    return mapping.get(key) if mapping else None
+
+
+@register.simple_tag
+def status_choices() -> list[tuple[str, str]]:
+    return Status.choices
+
+
+@register.simple_tag(takes_context=True)
+def here(context) -> str:
+    """The page the user is looking at, also when rendering an htmx fragment for it."""
+    request = context["request"]
+    htmx = getattr(request, "htmx", None)
+    if htmx and htmx.current_url_abs_path:
+        return htmx.current_url_abs_path
+    return request.get_full_path()

@@ -1,0 +1,1 @@
+"""Views, one module per feature: the catalogue, accounts and a candidate's progress."""

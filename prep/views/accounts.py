@@ -1,0 +1,69 @@
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.db import DatabaseError, connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from prep.forms import ProfileForm, SignupForm
+from prep.models import Company, Level, Profile
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("prep:home")
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, f"Welcome, {user.username}. Your account is ready.")
+        return redirect("prep:onboarding")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "registration/signup.html", {"form": form}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def onboarding(request: HttpRequest) -> HttpResponse:
+    return _profile_page(request, "prep/onboarding.html", "Your target is set. Here is your plan.")
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def profile_settings(request: HttpRequest) -> HttpResponse:
+    return _profile_page(request, "prep/settings.html", "Settings saved.")
+
+
+def _profile_page(request: HttpRequest, template: str, saved: str) -> HttpResponse:
+    profile = Profile.objects.filter(user=request.user).first()
+    initial = None
+    if profile is None:
+        # Meta first, and the middle level, until the candidate says otherwise.
+        initial = {
+            "target_company": Company.objects.active().first(),
+            "target_level": Level.objects.active().filter(slug="e5").first(),
+        }
+    form = ProfileForm(request.POST or None, instance=profile, initial=initial)
+    if request.method == "POST":
+        if form.is_valid():
+            form.instance.user = request.user
+            form.save()
+            messages.success(request, saved)
+            return redirect("prep:home")
+        return render(request, template, {"form": form}, status=400)
+    return render(request, template, {"form": form})
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> HttpResponse:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
