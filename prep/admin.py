@@ -108,13 +108,15 @@ class ListEntryInline(admin.TabularInline):
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
-        # Only this list's sections belong in the section menu.
+        # Only this list's sections belong in the section menu; list them once, not per row.
         if obj is not None:
-            formset.form.base_fields["section"].queryset = obj.sections.all()
+            section = formset.form.base_fields["section"]
+            section.queryset = obj.sections.all()
+            section.choices = [("", "---------"), *((s.pk, s.name) for s in section.queryset)]
         return formset
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("problem", "section")
+        return super().get_queryset(request).select_related("problem_list", "problem", "section")
 
 
 @admin.register(ProblemList)

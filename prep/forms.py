@@ -141,6 +141,13 @@ class ProblemStatusForm(StatusForm):
         error_messages={"invalid_choice": "There is no such list in the catalogue."},
     )
 
+    def clean(self):
+        data = super().clean()
+        problem, problem_list = data.get("problem"), data.get("list")
+        if problem and problem_list and not problem_list.entries.active().filter(problem=problem):
+            raise forms.ValidationError(f"{problem.title} is not in {problem_list.name}.")
+        return data
+
 
 class ChapterDoneForm(DoneForm):
     chapter = forms.ModelChoiceField(

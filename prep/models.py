@@ -8,6 +8,7 @@ archived (hidden from users), never deleted, so progress pointing at them is nev
 from datetime import date
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery, Value
@@ -77,12 +78,18 @@ class Level(CatalogueItem):
         return self.name
 
     @property
+    def phone_screen_segments(self) -> list["PhoneScreenSegment"]:
+        # Filtered in Python so a prefetched phone_screen costs no further query.
+        return [segment for segment in self.phone_screen.all() if not segment.is_archived]
+
+    @property
     def phone_screen_minutes(self) -> int:
-        return sum(segment.minutes for segment in self.phone_screen.all())
+        return sum(segment.minutes for segment in self.phone_screen_segments)
 
     @property
     def has_behavioral_phone_screen(self) -> bool:
-        return any(s.kind == PhoneScreenSegment.Kind.BEHAVIORAL for s in self.phone_screen.all())
+        kinds = {segment.kind for segment in self.phone_screen_segments}
+        return PhoneScreenSegment.Kind.BEHAVIORAL in kinds
 
 
 class PhoneScreenSegmentManager(models.Manager):
@@ -312,6 +319,10 @@ class ListEntry(models.Model):
 
     def natural_key(self) -> tuple[str, str]:
         return (self.problem_list.slug, self.problem.slug)
+
+    def clean(self) -> None:
+        if self.section_id and self.section.problem_list_id != self.problem_list_id:
+            raise ValidationError({"section": "This section belongs to another list."})
 
     natural_key.dependencies = ["prep.problemlist", "prep.problem", "prep.listsection"]
 

@@ -212,7 +212,7 @@ def readiness_for(user, profile: Profile, cards: list[CardProgress] | None = Non
 
 def _rounds(profile: Profile, coding: float, ml: float, behavioral: float | None) -> list[Round]:
     level = profile.target_level
-    segments = [s for s in level.phone_screen.all() if not s.is_archived]
+    segments = level.phone_screen_segments
     by_kind = {"coding": coding, "behavioral": behavioral or 0.0}
     timed = [s for s in segments if s.kind in by_kind]
     minutes = sum(s.minutes for s in timed)

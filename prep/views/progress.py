@@ -266,7 +266,8 @@ def _next_up_response(request, problem: Problem) -> HttpResponse:
 def _status_error(request, form: ProblemStatusForm) -> HttpResponse:
     message = " ".join(e for errors in form.errors.values() for e in errors)
     problem, problem_list = form.cleaned_data.get("problem"), form.cleaned_data.get("list")
-    if request.htmx and problem is not None and problem_list is not None:
+    in_list = problem_list is not None and not form.non_field_errors()
+    if request.htmx and problem is not None and in_list:
         # The row exists on the page: say what went wrong inside it.
         return _row_response(request, problem_list, problem, error=message)
     return _bad_request(request, message)

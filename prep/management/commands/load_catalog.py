@@ -14,7 +14,7 @@ from pathlib import Path
 from django.apps import apps
 from django.conf import settings
 from django.core import serializers
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, models, transaction
 
@@ -45,9 +45,10 @@ class Entry:
     data: dict
 
     def describe(self) -> str:
-        fields = self.data.get("fields") if isinstance(self.data.get("fields"), dict) else {}
+        data = self.data if isinstance(self.data, dict) else {}
+        fields = data.get("fields") if isinstance(data.get("fields"), dict) else {}
         key = fields.get("slug") or fields.get("problem") or fields.get("name") or ""
-        label = f" {self.data.get('model', '?')} {key}".rstrip()
+        label = f" {data.get('model', '?')} {key}".rstrip()
         return f"{self.path.name}, entry {self.index + 1}{label}"
 
 
@@ -74,6 +75,8 @@ class Command(BaseCommand):
                 seen = set()
                 for entry in entries.get(label, []):
                     pk, outcome = self._sync(entry)
+                    if pk in seen:
+                        raise CommandError(f"{entry.describe()}: the same item appears twice.")
                     seen.add(pk)
                     counts[label][outcome] += 1
                 counts[label]["archived"] = (
@@ -133,6 +136,8 @@ class Command(BaseCommand):
             raise CommandError(f"{entry.describe()}: {_cause(exc)}") from exc
         except ValidationError as exc:
             raise CommandError(f"{entry.describe()}: {_messages(exc)}") from exc
+        except FieldDoesNotExist as exc:
+            raise CommandError(f"{entry.describe()}: {exc}") from exc
         except (ObjectDoesNotExist, DatabaseError, ValueError, TypeError, LookupError) as exc:
             raise CommandError(f"{entry.describe()}: {exc}") from exc
         return obj.pk, "created" if existing is None else "updated"

@@ -1,0 +1,92 @@
+"""The cast and the catalogue, shared by every test module.
+
+alice is the candidate, bob will hold alice's share link, charlie is a stranger to both.
+"""
+
+import sqlite3
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from prep.models import Problem
+from tests.browser._chromium import chromium_status
+from tests.factories import UserFactory
+
+PASSWORD = "correct horse battery staple"
+
+
+def pytest_report_header(config) -> list[str]:
+    return [f"database: {_database_version()}", f"browser: {_browser_line()}"]
+
+
+def _database_version() -> str:
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        return f"SQLite {sqlite3.sqlite_version} (set DATABASE_URL to test on PostgreSQL)"
+    try:
+        with connection._nodb_cursor() as cursor:
+            cursor.execute("SHOW server_version")
+            (version,) = cursor.fetchone()
+    except Exception as exc:  # The header must never stop the run; the tests will say more.
+        return f"{connection.display_name} (version unknown: {exc})"
+    return f"{connection.display_name} {version}"
+
+
+def _browser_line() -> str:
+    version, reason = chromium_status()
+    return version or f"none, browser tests will skip: {reason}"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the real catalogue once; each test's transaction rolls back around it."""
+    with django_db_blocker.unblock():
+        call_command("load_catalog", stdout=StringIO())
+
+
+@pytest.fixture
+def catalog(db) -> None:
+    """The real catalogue, reloaded where a transactional test flushed it."""
+    if not Problem.objects.exists():
+        call_command("load_catalog", stdout=StringIO())
+
+
+@pytest.fixture
+def alice(db):
+    return UserFactory(username="alice", email="alice@example.com")
+
+
+@pytest.fixture
+def bob(db):
+    return UserFactory(username="bob", email="bob@example.com")
+
+
+@pytest.fixture
+def charlie(db):
+    return UserFactory(username="charlie", email="charlie@example.com")
+
+
+@pytest.fixture
+def staff(db):
+    return UserFactory(username="admin", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def alice_client(client, alice):
+    client.force_login(alice)
+    return client
+
+
+@pytest.fixture
+def alice_e5(catalog, alice):
+    """alice's Profile: aiming for Meta at E5, no interview date yet."""
+    from prep.models import Company, Level
+    from tests.factories import ProfileFactory
+
+    return ProfileFactory(
+        user=alice,
+        target_company=Company.objects.get(slug="meta"),
+        target_level=Level.objects.get(slug="e5"),
+    )

@@ -1,0 +1,352 @@
+"""The catalogue pages a candidate reads: the study path, the problem lists, Learn cards, ML
+design, behavioral and the loop per level."""
+
+import re
+from urllib.parse import quote
+
+import pytest
+
+from prep.models import PhoneScreenSegment, ProblemList
+from tests.factories import (
+    ListEntryFactory,
+    ListSectionFactory,
+    ProblemFactory,
+    ProblemListFactory,
+    TopicFactory,
+)
+
+pytestmark = pytest.mark.usefixtures("catalog")
+
+# Queries the list page may make, however many problems the list holds.
+QUERY_BUDGET = 15
+
+PAGES = [
+    "/path/",
+    "/lists/neetcode-150/",
+    "/lists/blind-75/",
+    "/lists/meta-top-100-six-months/",
+    "/lists/meta-design/",
+    "/learn/",
+    "/ml-design/",
+    "/behavioral/",
+    "/loops/",
+]
+
+
+def _page(client, path: str) -> str:
+    response = client.get(path)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def _row(page: str, slug: str) -> str:
+    """The table row of one problem on a list page."""
+    match = re.search(rf'<tr id="problem-{re.escape(slug)}"[^>]*>.*?</tr>', page, re.S)
+    assert match, f"no row for {slug}"
+    return match.group(0)
+
+
+def _section(page: str, element_id: str) -> str:
+    """The <section> labelled by the heading with this id."""
+    match = re.search(
+        rf'<section[^>]*aria-labelledby="{re.escape(element_id)}"[^>]*>.*?</section>', page, re.S
+    )
+    assert match, f"no section labelled {element_id}"
+    return match.group(0)
+
+
+# --- Who may see the pages --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_candidate_can_read_every_catalogue_page(alice_client, path):
+    assert alice_client.get(path).status_code == 200
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_anonymous_is_sent_to_login_and_back(client, path):
+    response = client.get(path)
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/accounts/login/?next={quote(path)}"
+
+
+@pytest.mark.parametrize("path", ["/", *PAGES])
+def test_post_is_refused_with_405_even_when_anonymous(client, path):
+    assert client.post(path).status_code == 405
+
+
+@pytest.mark.parametrize("path", ["/", *PAGES])
+def test_post_is_refused_with_405_when_logged_in(alice_client, path):
+    assert alice_client.post(path).status_code == 405
+
+
+def test_unknown_list_is_404(alice_client):
+    response = alice_client.get("/lists/no-such-list/")
+
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+
+
+def test_archived_list_is_404(alice_client):
+    ProblemList.objects.filter(slug="blind-75").update(is_archived=True)
+
+    assert alice_client.get("/lists/blind-75/").status_code == 404
+
+
+def test_anonymous_home_is_the_landing_page_inviting_sign_up(client):
+    response = client.get("/")
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert re.search(r'<a [^>]*href="/accounts/signup/"[^>]*>Create a free account</a>', page)
+    assert 'href="/accounts/login/"' in page
+
+
+def test_logged_in_home_is_not_the_landing_page(alice_client):
+    response = alice_client.get("/", follow=True)
+
+    assert response.status_code == 200
+    assert "Create a free account" not in response.content.decode()
+
+
+# --- What each page shows ---------------------------------------------------------------------
+
+
+def test_study_path_walks_from_learn_cards_through_every_list(alice_client):
+    page = _page(alice_client, "/path/")
+
+    order = [
+        "LeetCode Explore Learn cards",
+        "NeetCode 150",
+        "Blind 75",
+        "Meta: top 100, last six months",
+        "Meta: class design problems",
+        "ML system design",
+        "Behavioral stories",
+    ]
+    positions = [page.find(step) for step in order]
+    assert -1 not in positions, dict(zip(order, positions, strict=True))
+    assert positions == sorted(positions)
+    assert 'href="/lists/neetcode-150/"' in page
+    assert "150 problems" in page
+
+
+def test_neetcode_page_shows_the_18_category_headings_in_order(alice_client):
+    page = _page(alice_client, "/lists/neetcode-150/")
+
+    headings = re.findall(r'<h2 id="section-\d+">\s*([^<]+?)\s*<', page)
+    assert headings == [
+        "Arrays &amp; Hashing",
+        "Two Pointers",
+        "Sliding Window",
+        "Stack",
+        "Binary Search",
+        "Linked List",
+        "Trees",
+        "Tries",
+        "Heap / Priority Queue",
+        "Backtracking",
+        "Graphs",
+        "Advanced Graphs",
+        "1-D Dynamic Programming",
+        "2-D Dynamic Programming",
+        "Greedy",
+        "Intervals",
+        "Math &amp; Geometry",
+        "Bit Manipulation",
+    ]
+    assert len(re.findall(r'<tr id="problem-', page)) == 150
+
+
+def test_neetcode_page_links_two_sum_to_leetcode_in_a_new_tab(alice_client):
+    row = _row(_page(alice_client, "/lists/neetcode-150/"), "two-sum")
+
+    link = re.search(r'<a [^>]*href="https://leetcode.com/problems/two-sum/"[^>]*>', row)
+    assert link, row
+    assert 'target="_blank"' in link.group(0)
+    assert 'rel="noopener' in link.group(0)
+    assert ">Two Sum</a>" in row
+
+
+def test_neetcode_page_marks_premium_problems(alice_client):
+    page = _page(alice_client, "/lists/neetcode-150/")
+
+    assert "Premium" in _row(page, "alien-dictionary")
+    assert "Premium" not in _row(page, "two-sum")
+
+
+def test_neetcode_page_shows_topic_tags_and_difficulty(alice_client):
+    row = _row(_page(alice_client, "/lists/neetcode-150/"), "two-sum")
+
+    assert '<span class="tag">Array</span>' in row
+    assert '<span class="tag">Hash Table</span>' in row
+    assert "Easy" in row
+
+
+def test_neetcode_page_badges_problems_that_are_also_in_blind_75(alice_client):
+    page = _page(alice_client, "/lists/neetcode-150/")
+
+    also_in = re.compile(r'<a [^>]*href="/lists/blind-75/"[^>]*>Blind 75</a>')
+    assert also_in.search(_row(page, "two-sum"))
+    # Valid Sudoku is in NeetCode 150 but not in the Blind 75.
+    assert not also_in.search(_row(page, "valid-sudoku"))
+
+
+def test_blind_75_page_shows_75_problems_each_also_in_neetcode_150(alice_client):
+    page = _page(alice_client, "/lists/blind-75/")
+
+    rows = re.findall(r'<tr id="problem-.*?</tr>', page, re.S)
+    assert len(rows) == 75
+    assert all('href="/lists/neetcode-150/"' in row for row in rows)
+
+
+def test_meta_page_shows_the_window_and_snapshot_date(alice_client):
+    page = _page(alice_client, "/lists/meta-top-100-six-months/")
+
+    assert "Last six months" in page
+    assert "12 July 2026" in page
+    assert len(re.findall(r'<tr id="problem-', page)) == 100
+    # Ranked most frequent first.
+    assert page.find('id="problem-two-sum"') < page.find('id="problem-valid-word-abbreviation"')
+
+
+def test_meta_design_page_lists_59_problems_from_lru_cache(alice_client):
+    page = _page(alice_client, "/lists/meta-design/")
+
+    slugs = re.findall(r'<tr id="problem-([^"]+)"', page)
+    assert len(slugs) == 59
+    assert slugs[0] == "lru-cache"
+
+
+def test_list_page_hides_archived_entries_and_archived_problems(alice_client):
+    problem_list = ProblemListFactory()
+    shown = ListEntryFactory(problem_list=problem_list)
+    archived_entry = ListEntryFactory(problem_list=problem_list, is_archived=True)
+    archived_problem = ListEntryFactory(
+        problem_list=problem_list, problem=ProblemFactory(is_archived=True)
+    )
+
+    page = _page(alice_client, problem_list.get_absolute_url())
+
+    assert f'id="problem-{shown.problem.slug}"' in page
+    assert f'id="problem-{archived_entry.problem.slug}"' not in page
+    assert f'id="problem-{archived_problem.problem.slug}"' not in page
+
+
+def test_learn_page_lists_the_11_cards_in_order_with_their_links(alice_client):
+    page = _page(alice_client, "/learn/")
+
+    names = re.findall(r"<h2>\s*<a [^>]*>\s*([^<]+?)\s*</a>", page)
+    assert names == [
+        "Arrays 101",
+        "Linked List",
+        "Queue &amp; Stack",
+        "Array and String",
+        "Binary Tree",
+        "Binary Search",
+        "Binary Search Tree",
+        "Heap",
+        "Graph",
+        "Sorting",
+        "Dynamic Programming",
+    ]
+    assert 'href="https://leetcode.com/explore/learn/card/fun-with-arrays/"' in page
+    assert 'href="https://leetcode.com/explore/learn/card/fun-with-arrays/521/introduction/"' in (
+        page
+    )
+
+
+def test_ml_design_page_shows_the_seven_stages_and_the_prompts(alice_client):
+    page = _page(alice_client, "/ml-design/")
+
+    stages = re.findall(r'<li class="card stage" id="stage-([^"]+)"', page)
+    assert len(stages) == 7
+    assert stages[0] == "clarify-requirements"
+    assert stages[-1] == "serving"
+    assert "Design a People You May Follow recommender" in page
+    assert page.find("Clarify requirements") < page.find("Serving")
+
+
+def test_behavioral_page_shows_the_five_focus_areas_with_scope_per_level(alice_client):
+    page = _page(alice_client, "/behavioral/")
+
+    for area in [
+        "Resolving Conflict",
+        "Growing Continuously",
+        "Embracing Ambiguity",
+        "Driving Results",
+        "Communicating Effectively",
+    ]:
+        assert area in page
+    conflict = _section(page, "area-resolving-conflict")
+    for level in ("E4", "E5", "E6"):
+        assert f"<dt>{level}</dt>" in conflict
+
+
+@pytest.mark.parametrize(
+    ("level", "agenda", "design_rounds"),
+    [
+        ("e4", ["5 min", "35 min", "5 min"], "1 ML system design round<"),
+        ("e5", ["5 min", "35 min", "5 min"], "1 ML system design round<"),
+        ("e6", ["2 min", "25 min", "15 min", "3 min"], "2 ML system design rounds"),
+    ],
+)
+def test_loops_page_shows_each_levels_phone_screen_and_onsite(
+    alice_client, level, agenda, design_rounds
+):
+    card = _section(_page(alice_client, "/loops/"), f"level-{level}")
+
+    assert re.findall(r'<span class="minutes">([^<]+)</span>', card) == agenda
+    assert "Phone screen, 45 minutes" in card
+    assert "2 coding rounds" in card
+    assert design_rounds in card
+    assert "1 behavioral round<" in card
+
+
+def test_loops_page_leaves_out_an_archived_phone_screen_segment(alice_client):
+    PhoneScreenSegment.objects.filter(level__slug="e6", kind="behavioral").update(is_archived=True)
+
+    card = _section(_page(alice_client, "/loops/"), "level-e6")
+
+    assert "15 min" not in card
+    assert "Phone screen, 30 minutes" in card
+
+
+def test_loops_page_shows_the_five_coding_steps(alice_client):
+    page = _page(alice_client, "/loops/")
+
+    steps = re.findall(r"<strong>([^<]+)</strong> <span class=\"muted\">about (\d+) min", page)
+    assert steps == [
+        ("Clarify", "3"),
+        ("Plan", "5"),
+        ("Code", "5"),
+        ("Dry run", "2"),
+        ("Close", "2"),
+    ]
+
+
+# --- Query budget -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("size", [5, 200])
+def test_list_page_makes_the_same_few_queries_at_any_size(
+    alice_client, django_assert_max_num_queries, size
+):
+    problem_list = ProblemListFactory()
+    other_list = ProblemListFactory()
+    sections = [ListSectionFactory(problem_list=problem_list) for _ in range(3)]
+    topics = [TopicFactory() for _ in range(3)]
+    for n in range(size):
+        problem = ProblemFactory(is_premium=n % 7 == 0)
+        problem.topics.set(topics[: 1 + n % 3])
+        ListEntryFactory(problem_list=problem_list, problem=problem, section=sections[n % 3])
+        if n % 2:
+            ListEntryFactory(problem_list=other_list, problem=problem)
+    alice_client.get("/learn/")  # Warm up the session and the user outside the budget.
+
+    with django_assert_max_num_queries(QUERY_BUDGET):
+        response = alice_client.get(problem_list.get_absolute_url())
+
+    assert response.status_code == 200
+    assert len(re.findall(r'<tr id="problem-', response.content.decode())) == size

@@ -1,0 +1,268 @@
+"""The dashboard: readiness per round, the countdown, what to do next and recent activity."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from prep.models import ChapterDone, LearnChapter, Problem, ProblemProgress, Status
+from tests.factories import ProfileFactory
+
+pytestmark = pytest.mark.usefixtures("catalog")
+
+HOME = reverse("prep:home")
+STATUS_URL = reverse("prep:problem-status")
+
+
+def _dashboard(client) -> str:
+    response = client.get(HOME)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def _tick(client, problem: str, status: str = "solved") -> None:
+    response = client.post(STATUS_URL, {"problem": problem, "status": status, "next": HOME})
+    assert response.status_code == 302
+
+
+def _readiness(html: str, part: str) -> str:
+    return re.search(rf'<dd id="{part}-readiness">([^<]*)</dd>', html).group(1)
+
+
+def _next_up(html: str) -> list[str]:
+    """Names of the items under Next up, in order."""
+    block = re.search(r'<ol class="next-up">(.*?)</ol>', html, re.S).group(1)
+    return re.findall(r"<li>\s*<span><a [^>]*>([^<]+)</a>", block)
+
+
+def _finish_all_chapters(user) -> None:
+    chapters = LearnChapter.objects.all()
+    ChapterDone.objects.bulk_create([ChapterDone(user=user, chapter=c) for c in chapters])
+
+
+# --- Who sees what ----------------------------------------------------------------------------
+
+
+def test_anonymous_visitor_gets_the_landing_page(client):
+    html = _dashboard(client)
+
+    assert "Create a free account" in html
+    assert "Readiness" not in html
+
+
+def test_user_without_a_profile_is_sent_to_onboarding(alice_client):
+    response = alice_client.get(HOME)
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("prep:onboarding")
+
+
+def test_dashboard_names_the_target_loop(alice_client, alice_e5):
+    html = _dashboard(alice_client)
+
+    assert "<h1>Your E5 loop at Meta</h1>" in html
+    assert '<section id="readiness"' in html
+    assert "hx-swap-oob" not in html
+
+
+@pytest.mark.parametrize("method", ["post", "put", "delete"])
+def test_other_methods_get_405_even_when_anonymous(client, alice, method):
+    assert getattr(client, method)(HOME).status_code == 405
+    client.force_login(alice)
+    assert getattr(client, method)(HOME).status_code == 405
+
+
+def test_a_stranger_sees_none_of_alices_progress(alice_client, alice_e5, charlie, client):
+    _tick(alice_client, "two-sum")
+    ProfileFactory(
+        user=charlie, target_company=alice_e5.target_company, target_level=alice_e5.target_level
+    )
+    client.force_login(charlie)
+
+    html = _dashboard(client)
+
+    assert "Nothing yet. Mark a problem in a list and it shows up here." in html
+    assert "Two Sum</a>:" not in html
+    assert _readiness(html, "coding") == "0%"
+    assert "NeetCode 150: 0 of 150 solved" in html
+
+
+# --- Readiness --------------------------------------------------------------------------------
+
+
+def test_coding_readiness_rises_after_solving_a_neetcode_problem(alice_client, alice_e5):
+    before = _dashboard(alice_client)
+    assert _readiness(before, "coding") == "0%"
+    assert "NeetCode roadmap problems solved (0 of 150)" in before
+
+    _tick(alice_client, "two-sum")
+
+    after = _dashboard(alice_client)
+    # two-sum is on the roadmap and on Meta's top 100: 45% * 1/150 + 30% * 1/100 rounds to 1%.
+    assert _readiness(after, "coding") == "1%"
+    assert "NeetCode roadmap problems solved (1 of 150)" in after
+    assert "Meta's most frequent problems solved (1 of 100)" in after
+    assert re.search(r'data-round="coding">1%<', after)
+
+
+def test_attempted_does_not_count_towards_readiness(alice_client, alice_e5):
+    _tick(alice_client, "two-sum", "attempted")
+
+    assert "NeetCode roadmap problems solved (0 of 150)" in _dashboard(alice_client)
+
+
+def test_solving_many_problems_moves_the_coding_number_by_the_formula(
+    alice_client, alice, alice_e5
+):
+    neetcode = Problem.objects.filter(entries__problem_list__slug="neetcode-150")
+    ProblemProgress.objects.bulk_create(
+        [ProblemProgress(user=alice, problem=p, status=Status.SOLVED) for p in neetcode]
+    )
+
+    html = _dashboard(alice_client)
+
+    # All 150 roadmap problems (45%), and whatever share of Meta's lists they cover.
+    assert "NeetCode roadmap problems solved (150 of 150)" in html
+    company = re.search(r"most frequent problems solved \((\d+) of 100\)", html).group(1)
+    design = re.search(r"class-design problems solved \((\d+) of (\d+)\)", html).groups()
+    expected = 45 + 30 * int(company) / 100 + 10 * int(design[0]) / int(design[1])
+    assert _readiness(html, "coding") == f"{round(expected)}%"
+
+
+def test_the_formula_is_explained(alice_client, alice_e5):
+    html = _dashboard(alice_client)
+
+    formula = re.search(r'<details class="formula">(.*?)</details>', html, re.S).group(1)
+    assert "How these numbers are worked out" in formula
+    assert "15% for Learn card chapters finished" in formula
+    assert "45% for NeetCode roadmap problems solved" in formula
+    assert "30% for Meta's most frequent problems solved" in formula
+    assert "10% for its class-design problems solved" in formula
+    assert "the share of the 7 stages you have marked studied (0)" in formula
+    assert "average of the 5 rounds of the E5 loop" in formula
+
+
+def test_finishing_a_learn_chapter_raises_coding_readiness(alice_client, alice, alice_e5):
+    _finish_all_chapters(alice)
+
+    # All Learn cards done is worth the full 15%.
+    assert _readiness(_dashboard(alice_client), "coding") == "15%"
+
+
+def test_behavioral_shows_not_started(alice_client, alice_e5):
+    assert _readiness(_dashboard(alice_client), "behavioral") == "Not started"
+
+
+# --- Countdown --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("days", "text"),
+    [
+        (10, "<strong>10 days</strong> until your interview on"),
+        (1, "Your interview is <strong>tomorrow</strong>."),
+        (0, "Your interview is <strong>today</strong>."),
+        (-3, "has passed."),
+    ],
+    ids=["ten-days", "tomorrow", "today", "passed"],
+)
+def test_days_left_until_the_interview(alice_client, alice_e5, days, text):
+    alice_e5.interview_date = timezone.localdate() + timedelta(days=days)
+    alice_e5.save()
+
+    assert text in _dashboard(alice_client)
+
+
+def test_without_an_interview_date_the_dashboard_asks_for_one(alice_client, alice_e5):
+    html = _dashboard(alice_client)
+
+    assert "No interview date yet." in html
+    assert f'<a href="{reverse("prep:settings")}">Add it in settings</a>' in html
+
+
+# --- Next up ----------------------------------------------------------------------------------
+
+
+def test_next_up_starts_with_learn_chapters(alice_client, alice_e5):
+    html = _dashboard(alice_client)
+
+    first_chapters = LearnChapter.objects.filter(card__slug="fun-with-arrays").order_by("position")
+    assert _next_up(html) == [c.name for c in first_chapters[:5]]
+    assert "Arrays 101 card" in html
+
+
+def test_next_up_skips_chapters_already_done(alice_client, alice, alice_e5):
+    first = LearnChapter.objects.filter(card__slug="fun-with-arrays").order_by("position")[0]
+    ChapterDone.objects.create(user=alice, chapter=first)
+
+    assert first.name not in _next_up(_dashboard(alice_client))
+
+
+def test_next_up_moves_on_to_problems_once_every_chapter_is_done(alice_client, alice, alice_e5):
+    _finish_all_chapters(alice)
+
+    html = _dashboard(alice_client)
+
+    assert _next_up(html) == [
+        "Contains Duplicate",
+        "Valid Anagram",
+        "Two Sum",
+        "Group Anagrams",
+        "Top K Frequent Elements",
+    ]
+    assert '<label class="visually-hidden" for="status-two-sum">Status of Two Sum</label>' in html
+
+
+def test_next_up_drops_solved_and_skipped_problems_but_keeps_attempted(
+    alice_client, alice, alice_e5
+):
+    _finish_all_chapters(alice)
+    _tick(alice_client, "contains-duplicate", "solved")
+    _tick(alice_client, "valid-anagram", "skipped")
+    _tick(alice_client, "two-sum", "attempted")
+
+    html = _dashboard(alice_client)
+
+    names = _next_up(html)
+    assert names[:3] == ["Two Sum", "Group Anagrams", "Top K Frequent Elements"]
+    assert "Contains Duplicate" not in names
+    assert "Valid Anagram" not in names
+    select = re.search(r'<select id="status-two-sum".*?</select>', html, re.S).group(0)
+    assert '<option value="attempted" selected>' in select
+
+
+def test_next_up_lists_a_problem_once_even_when_two_lists_hold_it(alice_client, alice, alice_e5):
+    _finish_all_chapters(alice)
+
+    names = _next_up(_dashboard(alice_client))
+
+    assert len(names) == len(set(names))
+
+
+# --- Recent activity and list bars ------------------------------------------------------------
+
+
+def test_recent_activity_lists_the_latest_status_change_first(alice_client, alice_e5):
+    assert "Nothing yet." in _dashboard(alice_client)
+    _tick(alice_client, "valid-anagram", "attempted")
+    _tick(alice_client, "two-sum", "solved")
+
+    html = _dashboard(alice_client)
+
+    activity = re.search(r'<ul class="activity">(.*?)</ul>', html, re.S).group(1)
+    items = re.findall(r">([^<]+)</a>:\s*([\w ]+?)\s*<time", activity)
+    assert items == [("Two Sum", "solved"), ("Valid Anagram", "attempted")]
+    assert f'href="{reverse("prep:problem-detail", args=["two-sum"])}"' in activity
+
+
+def test_list_bars_count_solved_problems(alice_client, alice_e5):
+    _tick(alice_client, "two-sum")
+
+    html = _dashboard(alice_client)
+
+    assert "NeetCode 150: 1 of 150 solved" in html
+    assert "Blind 75: 1 of 75 solved" in html
+    assert "Learn cards: 0 of 11 done" in html
+    assert re.search(r"Arrays &amp; Hashing</a>\s*<span class=\"bar-count\">1/9</span>", html)

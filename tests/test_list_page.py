@@ -1,0 +1,396 @@
+"""A list page: its rows with the candidate's status, its counters, and its filters."""
+
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.urls import reverse
+
+from prep.models import ListEntry, ProblemList, ProblemProgress, Status
+from tests.factories import ProblemProgressFactory
+
+pytestmark = pytest.mark.usefixtures("catalog")
+
+NEETCODE = reverse("prep:list-detail", args=["neetcode-150"])
+STATUS_URL = reverse("prep:problem-status")
+
+
+def _htmx(page: str = NEETCODE, target: str | None = None) -> dict:
+    headers = {"HTTP_HX_REQUEST": "true", "HTTP_HX_CURRENT_URL": f"http://testserver{page}"}
+    if target:
+        headers["HTTP_HX_TARGET"] = target
+    return headers
+
+
+def _rows(html: str) -> list[str]:
+    """Problem slugs of the rows shown, in page order."""
+    return re.findall(r'<tr id="problem-([\w-]+)"', html)
+
+
+def _row(html: str, slug: str) -> str:
+    return re.search(rf'<tr id="problem-{slug}".*?</tr>', html, re.S).group(0)
+
+
+def _selected_status(html: str, slug: str) -> str:
+    select = re.search(rf'<select id="status-{slug}".*?</select>', html, re.S).group(0)
+    return re.search(r'<option value="(\w+)" selected>', select).group(1)
+
+
+def _entries(slug: str = "neetcode-150"):
+    return ListEntry.objects.active().filter(problem_list__slug=slug)
+
+
+def _get(client, slug: str = "neetcode-150", **params):
+    return client.get(reverse("prep:list-detail", args=[slug]), params)
+
+
+def _solve(user, *slugs: str, status: str = Status.SOLVED) -> None:
+    from prep.models import Problem
+
+    for problem in Problem.objects.filter(slug__in=slugs):
+        ProblemProgressFactory(user=user, problem=problem, status=status)
+
+
+# --- The page ---------------------------------------------------------------------------------
+
+
+def test_list_page_shows_every_active_problem_with_its_status_control(alice_client):
+    response = _get(alice_client)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert len(_rows(html)) == 150
+    assert '<label class="visually-hidden" for="status-two-sum">Status of Two Sum</label>' in html
+    assert _selected_status(html, "two-sum") == "not_started"
+
+
+def test_list_page_shows_the_users_status(alice_client, alice):
+    _solve(alice, "two-sum")
+    _solve(alice, "valid-anagram", status=Status.NEEDS_REVIEW)
+
+    html = _get(alice_client).content.decode()
+
+    assert _selected_status(html, "two-sum") == "solved"
+    assert _selected_status(html, "valid-anagram") == "needs_review"
+    assert _selected_status(html, "contains-duplicate") == "not_started"
+
+
+def test_counter_goes_from_0_to_1_of_150_solved_after_a_tick(alice_client):
+    assert "<strong>0 of 150 solved</strong>" in _get(alice_client).content.decode()
+
+    alice_client.post(STATUS_URL, {"problem": "two-sum", "status": "solved", "list": "blind-75"})
+
+    assert "<strong>1 of 150 solved</strong>" in _get(alice_client).content.decode()
+    assert "<strong>1 of 75 solved</strong>" in _get(alice_client, "blind-75").content.decode()
+
+
+def test_needs_review_counts_as_solved_and_attempted_does_not(alice_client, alice):
+    _solve(alice, "two-sum", status=Status.NEEDS_REVIEW)
+    _solve(alice, "valid-anagram", status=Status.ATTEMPTED)
+
+    assert "<strong>1 of 150 solved</strong>" in _get(alice_client).content.decode()
+
+
+def test_counters_per_difficulty(alice_client, alice):
+    totals = {
+        label: _entries().filter(problem__difficulty=value).count()
+        for value, label in [("easy", "Easy"), ("medium", "Medium"), ("hard", "Hard")]
+    }
+    _solve(alice, "two-sum", "valid-anagram", "group-anagrams")  # easy, easy, medium
+
+    html = _get(alice_client).content.decode()
+
+    counters = re.search(r'<ul class="counter-difficulties">.*?</ul>', html, re.S).group(0)
+    assert f"Easy</span> 2 of {totals['Easy']}<" in counters
+    assert f"Medium</span> 1 of {totals['Medium']}<" in counters
+    assert f"Hard</span> 0 of {totals['Hard']}<" in counters
+    assert sum(totals.values()) == 150
+
+
+def test_section_headings_carry_their_own_counters(alice_client, alice):
+    _solve(alice, "two-sum")
+
+    html = _get(alice_client).content.decode()
+
+    assert re.search(r"Arrays &amp; Hashing\s*<span [^>]*>1 of 9 solved</span>", html)
+    assert re.search(r"Sliding Window\s*<span [^>]*>0 of 6 solved</span>", html)
+
+
+def test_archived_entry_is_not_shown_nor_counted(alice_client):
+    ListEntry.objects.filter(problem_list__slug="neetcode-150", problem__slug="two-sum").update(
+        is_archived=True
+    )
+
+    html = _get(alice_client).content.decode()
+
+    assert "two-sum" not in _rows(html)
+    assert "<strong>0 of 149 solved</strong>" in html
+    # Still on Blind 75, where its entry is active.
+    assert "two-sum" in _rows(_get(alice_client, "blind-75").content.decode())
+
+
+def test_badges_name_the_other_lists_holding_the_problem(alice_client):
+    html = _get(alice_client).content.decode()
+
+    badges = re.findall(r'<a class="badge" href="([^"]+)">([^<]+)</a>', _row(html, "two-sum"))
+    assert badges == [
+        ("/lists/blind-75/", "Blind 75"),
+        ("/lists/meta-top-100-six-months/", "Meta top 100"),
+    ]
+
+
+def test_notes_link_says_notes_when_the_user_has_notes(alice_client, alice):
+    from prep.models import Problem
+
+    ProblemProgressFactory(user=alice, problem=Problem.objects.get(slug="two-sum"), notes="Hash.")
+
+    html = _get(alice_client).content.decode()
+
+    assert re.search(r'class="notes-link has-notes"[^>]*>Notes</a>', _row(html, "two-sum"))
+    assert re.search(r'class="notes-link"[^>]*>Add notes</a>', _row(html, "valid-anagram"))
+
+
+def test_a_strangers_page_shows_none_of_alices_work(alice, charlie, client):
+    from prep.models import Problem
+
+    ProblemProgressFactory(
+        user=alice, problem=Problem.objects.get(slug="two-sum"), status="solved", notes="Mine."
+    )
+    client.force_login(charlie)
+
+    html = _get(client).content.decode()
+
+    assert _selected_status(html, "two-sum") == "not_started"
+    assert "<strong>0 of 150 solved</strong>" in html
+    assert ">Notes</a>" not in html
+    assert not _get(client, status="solved").content.decode().count('<tr id="problem-')
+
+
+# --- Filters ----------------------------------------------------------------------------------
+
+
+def test_filter_controls_have_labels(alice_client):
+    html = _get(alice_client).content.decode()
+
+    for name, label in [
+        ("q", "Search titles"),
+        ("status", "Status"),
+        ("difficulty", "Difficulty"),
+        ("section", "Section"),
+        ("topic", "Topic"),
+        ("not_in", "Not in list"),
+    ]:
+        assert f'<label for="id_{name}">{label}</label>' in html
+        assert re.search(rf'<(input|select)[^>]*name="{name}"[^>]*id="id_{name}"', html), name
+
+
+def test_filter_by_status_shows_only_those(alice_client, alice):
+    _solve(alice, "two-sum", "valid-anagram")
+    _solve(alice, "group-anagrams", status=Status.ATTEMPTED)
+
+    html = _get(alice_client, status="solved").content.decode()
+
+    assert sorted(_rows(html)) == ["two-sum", "valid-anagram"]
+    assert _selected_status(html, "two-sum") == "solved"
+
+
+def test_filter_by_not_started_includes_problems_without_a_record(alice_client, alice):
+    _solve(alice, "two-sum")
+
+    rows = _rows(_get(alice_client, status="not_started").content.decode())
+
+    assert len(rows) == 149
+    assert "two-sum" not in rows
+
+
+def test_filter_by_difficulty(alice_client):
+    rows = _rows(_get(alice_client, difficulty="hard").content.decode())
+
+    expected = _entries().filter(problem__difficulty="hard").values_list("problem__slug", flat=True)
+    assert sorted(rows) == sorted(expected)
+    assert rows
+
+
+def test_filter_by_section(alice_client):
+    rows = _rows(_get(alice_client, section="sliding-window").content.decode())
+
+    assert rows == list(
+        _entries()
+        .filter(section__slug="sliding-window")
+        .order_by("position")
+        .values_list("problem__slug", flat=True)
+    )
+    assert "longest-substring-without-repeating-characters" in rows
+    assert len(rows) == 6
+
+
+def test_filter_by_topic(alice_client):
+    rows = _rows(_get(alice_client, topic="hash-table").content.decode())
+
+    expected = _entries().filter(problem__topics__slug="hash-table")
+    assert sorted(rows) == sorted(expected.values_list("problem__slug", flat=True))
+    assert "two-sum" in rows
+    assert len(rows) == len(set(rows))
+
+
+def test_search_is_case_insensitive(alice_client):
+    rows = _rows(_get(alice_client, q="SUM").content.decode())
+
+    expected = _entries().filter(problem__title__icontains="sum")
+    assert sorted(rows) == sorted(expected.values_list("problem__slug", flat=True))
+    assert {"two-sum", "3sum"} <= set(rows)
+
+
+def test_not_in_blind_75_leaves_the_other_75(alice_client):
+    rows = _rows(_get(alice_client, not_in="blind-75").content.decode())
+
+    assert len(rows) == 75
+    assert "two-sum" not in rows
+
+
+@pytest.mark.xfail(
+    reason="BUG: the not_in exclude() spans a multi-valued relation, so its two conditions may "
+    "match different entries: an archived Blind 75 entry still hides the problem "
+    "(prep/views/progress.py:152-156)",
+    strict=True,
+)
+def test_not_in_ignores_an_archived_membership(alice_client):
+    ListEntry.objects.filter(problem_list__slug="blind-75", problem__slug="two-sum").update(
+        is_archived=True
+    )
+
+    rows = _rows(_get(alice_client, not_in="blind-75").content.decode())
+
+    assert "two-sum" in rows
+    assert len(rows) == 76
+
+
+def test_filters_combine(alice_client, alice):
+    _solve(alice, "two-sum", "3sum")
+
+    rows = _rows(_get(alice_client, q="sum", status="solved", difficulty="medium").content.decode())
+
+    assert rows == ["3sum"]
+
+
+def test_filters_with_no_match_say_so(alice_client):
+    html = _get(alice_client, q="no problem is called this").content.decode()
+
+    assert _rows(html) == []
+    assert "No problems match these filters." in html
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"status": "bogus"}, "Status: Select a valid choice. bogus is not one of"),
+        ({"difficulty": "extreme"}, "Difficulty: Select a valid choice. extreme is not one of"),
+        ({"section": "nope"}, "Section: Select a valid choice. nope is not one of"),
+        ({"topic": "nope"}, "Topic: Select a valid choice. nope is not one of"),
+        ({"not_in": "neetcode-150"}, "Not in list: Select a valid choice."),
+        ({"q": "x" * 101}, "Search titles: Ensure this value has at most 100 characters"),
+    ],
+    ids=["status", "difficulty", "section", "topic", "not-in-itself", "q-too-long"],
+)
+def test_invalid_filter_answers_400_with_a_readable_message(alice_client, params, message):
+    response = _get(alice_client, **params)
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Some filters were not understood" in html
+    assert message in html
+    assert _rows(html) == []
+
+
+@pytest.mark.xfail(
+    reason="BUG: the 400 page for an invalid filter is rendered without the counters' context "
+    '(prep/views/progress.py:110), so it reads " of  solved" with an empty progress bar',
+    strict=True,
+)
+def test_invalid_filter_page_still_shows_the_lists_counter(alice_client):
+    html = _get(alice_client, status="bogus").content.decode()
+
+    assert "<strong>0 of 150 solved</strong>" in html
+
+
+# --- htmx -------------------------------------------------------------------------------------
+
+
+def test_htmx_filter_request_returns_only_the_list_body(alice_client):
+    response = alice_client.get(NEETCODE, {"difficulty": "hard"}, **_htmx(target="list-body"))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div id="list-body">')
+    assert "<html" not in html
+    assert "<nav" not in html
+    assert 'id="list-counters"' not in html
+    assert len(_rows(html)) == _entries().filter(problem__difficulty="hard").count()
+    assert "HX-Request" in response["Vary"]
+
+
+@pytest.mark.xfail(
+    reason="BUG: on an invalid filter list_detail renders the whole page even when htmx asked "
+    "for #list-body (prep/views/progress.py:109-111), so the page gets nested inside itself",
+    strict=True,
+)
+def test_htmx_filter_request_with_an_invalid_value_returns_only_the_list_body(alice_client):
+    response = alice_client.get(NEETCODE, {"status": "bogus"}, **_htmx(target="list-body"))
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Status: Select a valid choice." in html
+    assert "<html" not in html
+    assert "<nav" not in html
+
+
+def test_htmx_request_for_another_target_gets_the_whole_page(alice_client):
+    response = alice_client.get(NEETCODE, **_htmx(target="main"))
+
+    assert "<html" in response.content.decode()
+
+
+# --- Access -----------------------------------------------------------------------------------
+
+
+def test_anonymous_visitor_is_sent_to_log_in(client):
+    response = client.get(NEETCODE)
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('login')}?next={NEETCODE}"
+
+
+def test_anonymous_htmx_request_gets_a_full_page_redirect_to_log_in(client):
+    page = NEETCODE + "?difficulty=hard"
+
+    response = client.get(NEETCODE, {"difficulty": "easy"}, **_htmx(page, target="list-body"))
+
+    assert response.status_code == 200
+    location = urlsplit(response["HX-Redirect"])
+    assert location.path == reverse("login")
+    assert parse_qs(location.query)["next"] == [page]
+    assert b"password" not in response.content
+
+
+@pytest.mark.parametrize("method", ["post", "put", "delete"])
+def test_other_methods_get_405_even_when_anonymous(client, alice_client, method):
+    assert getattr(alice_client, method)(NEETCODE).status_code == 405
+    alice_client.logout()
+    assert getattr(client, method)(NEETCODE).status_code == 405
+
+
+def test_unknown_list_is_404(alice_client):
+    assert _get(alice_client, "no-such-list").status_code == 404
+
+
+def test_archived_list_is_404(alice_client):
+    ProblemList.objects.filter(slug="blind-75").update(is_archived=True)
+
+    assert _get(alice_client, "blind-75").status_code == 404
+
+
+def test_viewing_a_list_writes_nothing(alice_client):
+    _get(alice_client)
+    _get(alice_client, status="solved")
+
+    assert ProblemProgress.objects.count() == 0
