@@ -9,7 +9,7 @@ PORT ?= 8000
 # Local work runs with DEBUG on and, unless DATABASE_URL says otherwise, SQLite in db.sqlite3.
 export DEBUG ?= true
 
-.PHONY: help install migrate catalog run test test-fast lint format check clean
+.PHONY: help install migrate catalog run test test-fast lint format screenshots clean
 
 help:
 	@echo "make run      set up, migrate, load the catalogue and serve http://$(HOST):$(PORT)"
@@ -17,6 +17,7 @@ help:
 	@echo "make install  create .venv and install the project with its test tools"
 	@echo "make lint     ruff check, ruff format --check, makemigrations --check"
 	@echo "make format   ruff format and ruff check --fix"
+	@echo "make screenshots  rebuild docs/*.png from a demo account"
 	@echo "make clean    remove .venv, the SQLite database and caches"
 
 $(STAMP): pyproject.toml
@@ -51,6 +52,9 @@ lint: install
 format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+screenshots: install
+	$(BIN)/python docs/take_screenshots.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles .pytest_cache .ruff_cache

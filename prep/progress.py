@@ -220,13 +220,12 @@ def _rounds(profile: Profile, coding: float, ml: float, behavioral: float | None
     phone_detail = " + ".join(f"{s.minutes} min {s.get_kind_display().lower()}" for s in timed)
     rounds = [Round("Phone screen", "phone", phone, phone_detail)]
     for kind, name, count, value in [
-        ("coding", "Coding", level.onsite_coding_rounds, coding),
+        ("coding", "coding", level.onsite_coding_rounds, coding),
         ("ml_design", "ML system design", level.onsite_ml_design_rounds, ml),
-        ("behavioral", "Behavioral", level.onsite_behavioral_rounds, behavioral),
+        ("behavioral", "behavioral", level.onsite_behavioral_rounds, behavioral),
     ]:
         for n in range(1, count + 1):
-            label = f"Onsite {name.lower() if count == 1 else name.lower() + ' ' + str(n)}"
-            rounds.append(Round(label[0].upper() + label[1:], kind, value))
+            rounds.append(Round(f"Onsite {name}{f' {n}' if count > 1 else ''}", kind, value))
     return rounds
 
 

@@ -231,7 +231,7 @@ def test_changing_the_level_to_e6_changes_the_dashboard(alice_client, alice_e5):
 
 
 @pytest.mark.xfail(
-    reason="BUG: round labels are built with name.lower() (prep/progress.py:258), so the "
+    reason="BUG: round labels are built with name.lower() (prep/progress.py:228), so the "
     "dashboard reads 'Onsite ml system design 1' instead of 'Onsite ML system design 1'",
     strict=True,
 )

@@ -1,0 +1,107 @@
+"""Take the README's screenshots: a demo candidate's dashboard and list page, light and dark.
+
+Run with `make screenshots`. It builds a throwaway SQLite database, serves it with runserver on a
+free loopback port, drives the system Chromium with Playwright, and writes docs/*.png.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from tests.browser._chromium import CHROMIUM, LAUNCH_ARGS  # noqa: E402
+
+DEMO_SETUP = """
+from datetime import timedelta
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils import timezone
+from prep.models import *
+user = User.objects.create_user("demo", password="demo-password-123")
+Profile.objects.create(user=user, target_company=Company.objects.get(slug="meta"),
+    target_level=Level.objects.get(slug="e5"), hours_per_week=12,
+    interview_date=timezone.localdate() + timedelta(days=38))
+for chapter in LearnChapter.objects.filter(card__position__lte=4):
+    ChapterDone.objects.create(user=user, chapter=chapter)
+for stage in DesignStage.objects.filter(position__lte=2):
+    StageStudied.objects.create(user=user, stage=stage)
+entries = ListEntry.objects.filter(problem_list__slug="neetcode-150").order_by("position")
+for n, entry in enumerate(entries[:34]):
+    with transaction.atomic():
+        status = Status.NEEDS_REVIEW if n % 7 == 3 else Status.SOLVED
+        ProblemProgress.objects.lock(user, entry.problem).mark(status)
+"""
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {
+            **os.environ,
+            "DEBUG": "true",
+            "DATABASE_URL": f"sqlite:///{tmp}/demo.sqlite3",
+            "LOG_LEVEL": "WARNING",
+        }
+        manage = [sys.executable, "manage.py"]
+        for args in (["migrate", "-v0"], ["load_catalog"], ["shell", "-c", DEMO_SETUP]):
+            subprocess.run(manage + args, cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        base = f"http://127.0.0.1:{port}"
+        server = subprocess.Popen(
+            [*manage, "runserver", "--noreload", f"127.0.0.1:{port}"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            _wait_for(base + "/healthz")
+            _shoot(base)
+        finally:
+            server.terminate()
+            server.wait()
+
+
+def _wait_for(url: str) -> None:
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(url, timeout=1)
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit(f"the server did not answer at {url}")
+
+
+def _shoot(base: str) -> None:
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        shots = [
+            ("dashboard.png", "/", "light", {"width": 1280, "height": 1000}),
+            ("list.png", "/lists/neetcode-150/", "light", {"width": 1280, "height": 900}),
+            ("dashboard-dark.png", "/", "dark", {"width": 1280, "height": 1000}),
+            ("phone.png", "/lists/neetcode-150/", "light", {"width": 390, "height": 844}),
+        ]
+        for name, path, scheme, viewport in shots:
+            context = browser.new_context(viewport=viewport, color_scheme=scheme)
+            page = context.new_page()
+            page.goto(base + "/accounts/login/")
+            page.get_by_label("Username").fill("demo")
+            page.get_by_label("Password").fill("demo-password-123")
+            page.get_by_role("button", name="Log in").click()
+            page.goto(base + path)
+            page.screenshot(path=ROOT / "docs" / name)
+            context.close()
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()
