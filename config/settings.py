@@ -169,6 +169,16 @@ X_FRAME_OPTIONS = "DENY"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"redact_share_tokens": {"()": "prep.log_filters.RedactShareTokens"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {
+        # Replace Django's own console handler, so each line is printed once, by the root's.
+        "django": {"handlers": [], "propagate": True},
+        # Both log request paths: a share link's token must never reach a log line.
+        **{
+            name: {"filters": ["redact_share_tokens"], "propagate": True}
+            for name in ("django.request", "django.server")
+        },
+    },
 }

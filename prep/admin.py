@@ -98,6 +98,9 @@ class ListSectionInline(admin.TabularInline):
     extra = 0
     ordering = ["position"]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("problem_list")
+
 
 class ListEntryInline(admin.TabularInline):
     model = ListEntry

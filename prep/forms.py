@@ -12,6 +12,7 @@ from prep.models import (
     ProblemList,
     ProblemProgress,
     Profile,
+    ShareLink,
     Status,
 )
 
@@ -173,3 +174,46 @@ class StageStudiedForm(DoneForm):
         to_field_name="slug",
         error_messages={"invalid_choice": "There is no such design stage."},
     )
+
+
+class ShareOptionsForm(forms.ModelForm):
+    expiry_days = forms.TypedChoiceField(
+        label="Link expires",
+        choices=ShareLink.Expiry.choices,
+        coerce=int,
+        error_messages={"invalid_choice": "Pick 7, 30 or 90 days, or never."},
+    )
+
+    class Meta:
+        model = ShareLink
+        fields = ["expiry_days", "shows_notes", "shows_design_notes", "shows_stories"]
+        labels = {
+            "shows_notes": "Show my problem notes",
+            "shows_design_notes": "Show my ML design write-ups",
+            "shows_stories": "Show my behavioral stories",
+        }
+
+    def save(self, commit: bool = True) -> ShareLink:
+        link = super().save(commit=False)
+        link.set_expiry(self.cleaned_data["expiry_days"])
+        if commit:
+            link.save()
+        return link
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, user, *args, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("That is not your password. Nothing was deleted.")
+        return password

@@ -115,9 +115,10 @@ class CardProgress:
 def card_progress(user) -> list[CardProgress]:
     """Chapters done per Learn card; a card without chapters counts as one item: four queries."""
     cards = list(
-        LearnCard.objects.active().annotate(
-            n_chapters=Count("chapters", filter=Q(chapters__is_archived=False))
-        )
+        LearnCard.objects.active()
+        .annotate(n_chapters=Count("chapters", filter=Q(chapters__is_archived=False)))
+        # Explicit: Meta.ordering does not apply to a query that groups rows.
+        .order_by("position")
     )
     done = dict(
         ChapterDone.objects.filter(user=user, chapter__is_archived=False)

@@ -82,11 +82,10 @@ def test_neetcode_change_page_shows_its_entries_inline(staff_client):
 
 @pytest.mark.xfail(
     reason=(
-        "BUG: about 3 queries per entry (476 for NeetCode 150). ListEntryInline in prep/admin.py "
-        "re-runs the section menu query for every row (line 113), its autocomplete problem "
-        "widget fetches each row's problem again (line 106), and each row's title, "
-        "ListEntry.__str__, fetches its list because get_queryset (line 117) does not "
-        "select_related('problem_list')"
+        "BUG: 176 queries for NeetCode 150, one per entry: the autocomplete problem widget of "
+        "ListEntryInline (prep/admin.py:106) looks up each row's selected problem on its own; "
+        "and each ListSectionInline row (prep/admin.py:96) fetches its list for "
+        "ListSection.__str__ (prep/models.py:246)"
     ),
     strict=True,
 )

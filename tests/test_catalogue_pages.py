@@ -8,6 +8,7 @@ import pytest
 
 from prep.models import PhoneScreenSegment, ProblemList
 from tests.factories import (
+    LearnCardFactory,
     ListEntryFactory,
     ListSectionFactory,
     ProblemFactory,
@@ -113,23 +114,47 @@ def test_logged_in_home_is_not_the_landing_page(alice_client):
 # --- What each page shows ---------------------------------------------------------------------
 
 
-def test_study_path_walks_from_learn_cards_through_every_list(alice_client):
+def test_study_path_walks_from_learn_cards_through_every_list_to_behavioral(alice_client):
     page = _page(alice_client, "/path/")
 
-    order = [
-        "LeetCode Explore Learn cards",
-        "NeetCode 150",
-        "Blind 75",
-        "Meta: top 100, last six months",
-        "Meta: class design problems",
-        "ML system design",
-        "Behavioral stories",
+    steps = re.findall(r'<li class="path-step">\s*<h2><a href="([^"]+)"', page)
+    assert steps[0] == "/learn/"
+    assert set(steps[1:5]) == {
+        "/lists/neetcode-150/",
+        "/lists/blind-75/",
+        "/lists/meta-top-100-six-months/",
+        "/lists/meta-design/",
+    }
+    assert steps[5:7] == ["/ml-design/", "/behavioral/"]
+    assert "150 problems." in page
+    assert "Last six months, snapshot of 12 July 2026." in page
+
+
+ORDER_BUG = (
+    "BUG: annotate(Count(...)) makes a GROUP BY query, and Django leaves Meta.ordering out of "
+    "GROUP BY queries, so rows come back in whatever order the database likes (pk order on "
+    "SQLite, arbitrary on PostgreSQL, where the real catalogue already shows out of order): "
+    "{where}"
+)
+
+
+@pytest.mark.xfail(
+    reason=ORDER_BUG.format(where="study_path, prep/views/catalogue.py:24"), strict=True
+)
+def test_study_path_keeps_the_lists_in_curated_order(alice_client):
+    warm_up = ProblemListFactory(position=0, name="Warm-up")
+    ListEntryFactory(problem_list=warm_up)
+
+    page = _page(alice_client, "/path/")
+
+    steps = re.findall(r'<li class="path-step">\s*<h2><a href="/lists/([^/"]+)/"', page)
+    assert steps == [
+        warm_up.slug,
+        "neetcode-150",
+        "blind-75",
+        "meta-top-100-six-months",
+        "meta-design",
     ]
-    positions = [page.find(step) for step in order]
-    assert -1 not in positions, dict(zip(order, positions, strict=True))
-    assert positions == sorted(positions)
-    assert 'href="/lists/neetcode-150/"' in page
-    assert "150 problems" in page
 
 
 def test_neetcode_page_shows_the_18_category_headings_in_order(alice_client):
@@ -234,27 +259,45 @@ def test_list_page_hides_archived_entries_and_archived_problems(alice_client):
     assert f'id="problem-{archived_problem.problem.slug}"' not in page
 
 
-def test_learn_page_lists_the_11_cards_in_order_with_their_links(alice_client):
+LEARN_CARDS = [
+    "Arrays 101",
+    "Linked List",
+    "Queue &amp; Stack",
+    "Array and String",
+    "Binary Tree",
+    "Binary Search",
+    "Binary Search Tree",
+    "Heap",
+    "Graph",
+    "Sorting",
+    "Dynamic Programming",
+]
+
+
+def _card_names(page: str) -> list[str]:
+    return re.findall(r"<h2>\s*<a [^>]*>\s*([^<]+?)\s*</a>", page)
+
+
+def test_learn_page_lists_the_11_cards_with_their_links(alice_client):
     page = _page(alice_client, "/learn/")
 
-    names = re.findall(r"<h2>\s*<a [^>]*>\s*([^<]+?)\s*</a>", page)
-    assert names == [
-        "Arrays 101",
-        "Linked List",
-        "Queue &amp; Stack",
-        "Array and String",
-        "Binary Tree",
-        "Binary Search",
-        "Binary Search Tree",
-        "Heap",
-        "Graph",
-        "Sorting",
-        "Dynamic Programming",
-    ]
+    assert sorted(_card_names(page)) == sorted(LEARN_CARDS)
     assert 'href="https://leetcode.com/explore/learn/card/fun-with-arrays/"' in page
     assert 'href="https://leetcode.com/explore/learn/card/fun-with-arrays/521/introduction/"' in (
         page
     )
+
+
+@pytest.mark.xfail(
+    reason=ORDER_BUG.format(where="card_progress, prep/progress.py:118, used by learn_cards"),
+    strict=True,
+)
+def test_learn_page_keeps_the_cards_in_study_order(alice_client):
+    LearnCardFactory(position=0, name="Big-O basics")
+
+    names = _card_names(_page(alice_client, "/learn/"))
+
+    assert names == ["Big-O basics", *LEARN_CARDS]
 
 
 def test_ml_design_page_shows_the_seven_stages_and_the_prompts(alice_client):

@@ -248,12 +248,6 @@ def test_not_in_blind_75_leaves_the_other_75(alice_client):
     assert "two-sum" not in rows
 
 
-@pytest.mark.xfail(
-    reason="BUG: the not_in exclude() spans a multi-valued relation, so its two conditions may "
-    "match different entries: an archived Blind 75 entry still hides the problem "
-    "(prep/views/progress.py:152-156)",
-    strict=True,
-)
 def test_not_in_ignores_an_archived_membership(alice_client):
     ListEntry.objects.filter(problem_list__slug="blind-75", problem__slug="two-sum").update(
         is_archived=True
@@ -302,11 +296,6 @@ def test_invalid_filter_answers_400_with_a_readable_message(alice_client, params
     assert _rows(html) == []
 
 
-@pytest.mark.xfail(
-    reason="BUG: the 400 page for an invalid filter is rendered without the counters' context "
-    '(prep/views/progress.py:110), so it reads " of  solved" with an empty progress bar',
-    strict=True,
-)
 def test_invalid_filter_page_still_shows_the_lists_counter(alice_client):
     html = _get(alice_client, status="bogus").content.decode()
 
@@ -329,11 +318,6 @@ def test_htmx_filter_request_returns_only_the_list_body(alice_client):
     assert "HX-Request" in response["Vary"]
 
 
-@pytest.mark.xfail(
-    reason="BUG: on an invalid filter list_detail renders the whole page even when htmx asked "
-    "for #list-body (prep/views/progress.py:109-111), so the page gets nested inside itself",
-    strict=True,
-)
 def test_htmx_filter_request_with_an_invalid_value_returns_only_the_list_body(alice_client):
     response = alice_client.get(NEETCODE, {"status": "bogus"}, **_htmx(target="list-body"))
 

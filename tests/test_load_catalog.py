@@ -338,10 +338,14 @@ def test_an_empty_fixtures_folder_is_refused(tmp_path):
 
 
 def test_an_item_that_is_not_an_object_is_reported(fixtures):
+    topics = json.loads((fixtures / "topics.json").read_text(encoding="utf-8"))
     _edit(fixtures, "topics.json", lambda data: data.append("sliding-window"))
+    before = _snapshot()
 
-    with pytest.raises(CommandError, match=r"topics\.json, entry 61"):
+    with pytest.raises(CommandError, match=rf"topics\.json, entry {len(topics) + 1}\b"):
         _load(fixtures)
+
+    assert _snapshot() == before
 
 
 def test_a_misspelt_field_name_is_reported_naming_the_entry(fixtures):

@@ -230,11 +230,6 @@ def test_changing_the_level_to_e6_changes_the_dashboard(alice_client, alice_e5):
     assert "average of the 6 rounds of the E6 loop" in html
 
 
-@pytest.mark.xfail(
-    reason="BUG: round labels are built with name.lower() (prep/progress.py:228), so the "
-    "dashboard reads 'Onsite ml system design 1' instead of 'Onsite ML system design 1'",
-    strict=True,
-)
 def test_e6_round_names_spell_ml_in_capitals(alice_client, alice_e5):
     alice_client.post(SETTINGS, _target("e6"))
 

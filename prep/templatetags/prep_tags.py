@@ -38,3 +38,8 @@ def here(context) -> str:
     if htmx and htmx.current_url_abs_path:
         return htmx.current_url_abs_path
     return request.get_full_path()
+
+
+@register.filter
+def status_label(value: str) -> str:
+    return Status(value).label if value in Status.values else value

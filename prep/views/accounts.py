@@ -28,16 +28,16 @@ def signup(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def onboarding(request: HttpRequest) -> HttpResponse:
-    return _profile_page(request, "prep/onboarding.html", "Your target is set. Here is your plan.")
+    form, saved = profile_form(request)
+    if saved:
+        messages.success(request, "Your target is set. Here is your plan.")
+        return redirect("prep:home")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "prep/onboarding.html", {"form": form}, status=status)
 
 
-@require_http_methods(["GET", "POST"])
-@login_required
-def profile_settings(request: HttpRequest) -> HttpResponse:
-    return _profile_page(request, "prep/settings.html", "Settings saved.")
-
-
-def _profile_page(request: HttpRequest, template: str, saved: str) -> HttpResponse:
+def profile_form(request: HttpRequest) -> tuple[ProfileForm, bool]:
+    """The target form bound to the user's profile, saved if posted and valid; True if saved."""
     profile = Profile.objects.filter(user=request.user).first()
     initial = None
     if profile is None:
@@ -47,14 +47,11 @@ def _profile_page(request: HttpRequest, template: str, saved: str) -> HttpRespon
             "target_level": Level.objects.active().filter(slug="e5").first(),
         }
     form = ProfileForm(request.POST or None, instance=profile, initial=initial)
-    if request.method == "POST":
-        if form.is_valid():
-            form.instance.user = request.user
-            form.save()
-            messages.success(request, saved)
-            return redirect("prep:home")
-        return render(request, template, {"form": form}, status=400)
-    return render(request, template, {"form": form})
+    if request.method != "POST" or not form.is_valid():
+        return form, False
+    form.instance.user = request.user
+    form.save()
+    return form, True
 
 
 @never_cache

@@ -21,7 +21,11 @@ ACTIVE_ENTRIES = Q(entries__is_archived=False, entries__problem__is_archived=Fal
 @require_GET
 @login_required
 def study_path(request: HttpRequest) -> HttpResponse:
-    lists = ProblemList.objects.active().annotate(size=Count("entries", filter=ACTIVE_ENTRIES))
+    lists = (
+        ProblemList.objects.active()
+        .annotate(size=Count("entries", filter=ACTIVE_ENTRIES))
+        .order_by("position")  # Meta.ordering does not apply to a query that groups rows.
+    )
     return render(
         request,
         "prep/study_path.html",

@@ -7,7 +7,7 @@ plain form post (JavaScript off) redirects back to the page it came from.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -69,7 +69,8 @@ def _profile(user) -> Profile | None:
     )
 
 
-def _dashboard_context(user, profile: Profile) -> dict:
+def _dashboard_context(user, profile: Profile, list_url=ProblemList.get_absolute_url) -> dict:
+    """Everything the dashboard shows; `list_url` says where a list's name links to."""
     cards = progress.card_progress(user)
     lists = list(ProblemList.objects.active())
     tallies = progress.list_tallies(user)
@@ -87,8 +88,9 @@ def _dashboard_context(user, profile: Profile) -> dict:
         "level": profile.target_level,
         "readiness": progress.readiness_for(user, profile, cards),
         "weights": progress.CODING_WEIGHTS,
-        "lists": [(pl, tallies[pl.pk]) for pl in lists if pl.pk in tallies],
+        "lists": [(pl, tallies[pl.pk], list_url(pl)) for pl in lists if pl.pk in tallies],
         "roadmap": roadmap,
+        "roadmap_url": list_url(roadmap) if roadmap else "",
         "sections": sections,
         "cards": cards,
         "cards_done": sum(1 for c in cards if c.is_done),
@@ -106,19 +108,16 @@ def list_detail(request: HttpRequest, slug: str) -> HttpResponse:
     problem_list = get_object_or_404(lists, slug=slug)
     sections = list(problem_list.sections.filter(is_archived=False))
     form = _filter_form(request, problem_list, sections)
-    if not form.is_valid():
-        context = {"problem_list": problem_list, "form": form, "groups": [], "filter_error": True}
-        return render(request, "prep/list_detail.html", context, status=400)
-    entries = _filtered(problem_list.entries.for_page().with_progress_for(request.user), form)
-    context = {
-        "problem_list": problem_list,
-        "form": form,
-        "groups": _group_by_section(list(entries), sections),
-        **_counters(request.user, problem_list),
-    }
+    context = {"problem_list": problem_list, "form": form, "groups": []}
+    context.update(_counters(request.user, problem_list))
+    status = 400
+    if form.is_valid():
+        entries = problem_list.entries.for_page().with_progress_for(request.user)
+        context["groups"] = _group_by_section(list(_filtered(entries, form)), sections)
+        status = 200
     if request.htmx and request.htmx.target == "list-body":
-        return render(request, "prep/list_detail.html#list-body", context)
-    return render(request, "prep/list_detail.html", context)
+        return render(request, "prep/list_detail.html#list-body", context, status=status)
+    return render(request, "prep/list_detail.html", context, status=status)
 
 
 def _filter_form(request, problem_list: ProblemList, sections) -> ListFilterForm:
@@ -150,10 +149,11 @@ def _filtered(entries, form: ListFilterForm):
     if data["topic"]:
         entries = entries.filter(problem__topics__slug=data["topic"])
     if data["not_in"]:
-        entries = entries.exclude(
-            problem__entries__problem_list__slug=data["not_in"],
-            problem__entries__is_archived=False,
+        # One Exists, so "in that list" and "not archived" are about the same entry.
+        elsewhere = ListEntry.objects.filter(
+            problem=OuterRef("problem"), problem_list__slug=data["not_in"], is_archived=False
         )
+        entries = entries.exclude(Exists(elsewhere))
     return entries
 
 

@@ -1,0 +1,117 @@
+"""The settings page: the candidate's target, their share link, and deleting the account.
+
+A share link's full URL is shown once, in the response that creates or rotates it: the database
+keeps only a hash of its token, so the URL cannot be shown again later.
+"""
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from prep.forms import DeleteAccountForm, ShareOptionsForm
+from prep.models import ShareLink
+from prep.views.accounts import profile_form
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def profile_settings(request: HttpRequest) -> HttpResponse:
+    form, saved = profile_form(request)
+    if saved:
+        messages.success(request, "Settings saved.")
+        return redirect("prep:home")
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "prep/settings.html", settings_context(request, form=form), status=status
+    )
+
+
+def settings_context(request: HttpRequest, **extra) -> dict:
+    link = ShareLink.objects.filter(user=request.user).first()
+    return {
+        "form": extra.pop("form", None) or profile_form(request)[0],
+        "share_link": link,
+        "share_form": extra.pop("share_form", None) or ShareOptionsForm(instance=link),
+        "delete_form": extra.pop("delete_form", None) or DeleteAccountForm(request.user),
+        **extra,
+    }
+
+
+def _share_panel(request: HttpRequest, status: int = 200, **extra) -> HttpResponse:
+    """The share panel alone for htmx, or the whole settings page for a plain form post."""
+    context = settings_context(request, **extra)
+    if request.htmx:
+        return render(request, "prep/settings.html#share-panel", context, status=status)
+    return render(request, "prep/settings.html", context, status=status)
+
+
+def _share_url(request: HttpRequest, token: str) -> str:
+    return request.build_absolute_uri(reverse("prep:share-dashboard", args=[token]))
+
+
+@require_POST
+@login_required
+def share_link_create(request: HttpRequest) -> HttpResponse:
+    with transaction.atomic():
+        link, _ = ShareLink.objects.select_for_update().get_or_create(user=request.user)
+        form = ShareOptionsForm(request.POST, instance=link)
+        if not form.is_valid():
+            transaction.set_rollback(True)
+            return _share_panel(request, status=400, share_form=form)
+        link = form.save()
+        token = link.issue()
+    # The full link is shown in this response only: the database keeps just its hash.
+    return _share_panel(request, share_url=_share_url(request, token), just_issued=True)
+
+
+@require_POST
+@login_required
+def share_link_rotate(request: HttpRequest) -> HttpResponse:
+    with transaction.atomic():
+        link = get_object_or_404(ShareLink.objects.select_for_update(), user=request.user)
+        token = link.issue()
+    return _share_panel(request, share_url=_share_url(request, token), just_issued=True)
+
+
+@require_POST
+@login_required
+def share_link_revoke(request: HttpRequest) -> HttpResponse:
+    link = get_object_or_404(ShareLink, user=request.user)
+    link.revoke()
+    if not request.htmx:
+        messages.success(request, "Share link revoked. It stopped working immediately.")
+        return redirect(reverse("prep:settings") + "#share")
+    return _share_panel(request, revoked=True)
+
+
+@require_POST
+@login_required
+def share_link_options(request: HttpRequest) -> HttpResponse:
+    link = get_object_or_404(ShareLink, user=request.user)
+    form = ShareOptionsForm(request.POST, instance=link)
+    if not form.is_valid():
+        return _share_panel(request, status=400, share_form=form)
+    form.save()
+    if not request.htmx:
+        messages.success(request, "Sharing options saved.")
+        return redirect(reverse("prep:settings") + "#share")
+    return _share_panel(request, options_saved=True)
+
+
+@require_POST
+@login_required
+def account_delete(request: HttpRequest) -> HttpResponse:
+    form = DeleteAccountForm(request.user, request.POST)
+    if not form.is_valid():
+        context = settings_context(request, delete_form=form)
+        return render(request, "prep/settings.html", context, status=400)
+    user = request.user
+    logout(request)
+    user.delete()
+    messages.success(request, "Your account and everything in it have been deleted.")
+    return redirect("prep:home")

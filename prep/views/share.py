@@ -1,0 +1,92 @@
+"""The mentor's read-only pages, opened with the link a candidate shared.
+
+The mentor's pages take the token from the URL and nothing else: no account, no session, no
+forms, no CSRF token. Every way a token can be wrong answers the same 404 page, so a stranger
+learns nothing from trying tokens.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from prep.models import ProblemList, ShareLink
+from prep.views.progress import (
+    _counters,
+    _dashboard_context,
+    _filter_form,
+    _filtered,
+    _group_by_section,
+    _profile,
+)
+
+SHARE_HEADERS = {
+    "Cache-Control": "no-store",
+    "X-Robots-Tag": "noindex, nofollow",
+    "Referrer-Policy": "no-referrer",
+}
+
+
+def _with_share_headers(response: HttpResponse) -> HttpResponse:
+    for name, value in SHARE_HEADERS.items():
+        response[name] = value
+    return response
+
+
+def shared(view: Callable) -> Callable:
+    """Resolve the token to its link, or answer the one 404 page; count the visit."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, token: str, **kwargs) -> HttpResponse:
+        link = ShareLink.objects.select_related("user").filter(user__is_active=True)
+        link = link.find(token)
+        if link is None:
+            response = render(request, "prep/share_not_found.html", status=404)
+        else:
+            link.record_visit()
+            response = view(request, link, token, **kwargs)
+        return _with_share_headers(response)
+
+    return wrapper
+
+
+@require_GET
+@shared
+def share_dashboard(request: HttpRequest, link: ShareLink, token: str) -> HttpResponse:
+    owner = link.user
+    profile = _profile(owner)
+    context = {"owner": owner, "link": link, "token": token, "profile": profile}
+    if profile is not None:
+        context.update(_dashboard_context(owner, profile, list_url=_list_url(token)))
+    return render(request, "prep/share_dashboard.html", context)
+
+
+def _list_url(token: str) -> Callable[[ProblemList], str]:
+    return lambda problem_list: reverse("prep:share-list", args=[token, problem_list.slug])
+
+
+@require_GET
+@shared
+def share_list(request: HttpRequest, link: ShareLink, token: str, slug: str) -> HttpResponse:
+    problem_list = get_object_or_404(ProblemList.objects.active(), slug=slug)
+    owner = link.user
+    sections = list(problem_list.sections.filter(is_archived=False))
+    form = _filter_form(request, problem_list, sections)
+    context = {
+        "owner": owner,
+        "link": link,
+        "token": token,
+        "problem_list": problem_list,
+        "form": form,
+        "read_only": True,
+        "groups": [],
+        **_counters(owner, problem_list),
+    }
+    if not form.is_valid():
+        return render(request, "prep/share_list.html", context, status=400)
+    entries = problem_list.entries.for_page().with_progress_for(owner, notes=link.shows_notes)
+    context["groups"] = _group_by_section(list(_filtered(entries, form)), sections)
+    return render(request, "prep/share_list.html", context)
