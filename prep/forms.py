@@ -5,15 +5,20 @@ from django.contrib.auth.models import User
 from prep.models import (
     Company,
     DesignStage,
+    FocusArea,
     LearnCard,
     LearnChapter,
     Level,
+    MockProblem,
+    PracticePrompt,
     Problem,
     ProblemList,
     ProblemProgress,
     Profile,
     ShareLink,
+    StageWork,
     Status,
+    Story,
 )
 
 NOTES_MAX = 20_000
@@ -217,3 +222,102 @@ class DeleteAccountForm(forms.Form):
         if not self.user.check_password(password):
             raise forms.ValidationError("That is not your password. Nothing was deleted.")
         return password
+
+
+class StageWorkForm(forms.ModelForm):
+    notes = forms.CharField(
+        label="Your notes",
+        required=False,
+        max_length=NOTES_MAX,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Markdown. What you would say for this stage.",
+    )
+    rating = forms.TypedChoiceField(
+        label="How well did it go?",
+        choices=[("", "Not rated"), *((n, f"{n} of 5") for n in range(1, 6))],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        error_messages={"invalid_choice": "A rating goes from 1 to 5."},
+    )
+
+    class Meta:
+        model = StageWork
+        fields = ["notes", "is_done", "rating"]
+        labels = {"is_done": "Done"}
+
+
+class TimerForm(forms.Form):
+    action = forms.ChoiceField(
+        choices=[("start", "Start"), ("pause", "Pause"), ("resume", "Resume"), ("end", "End")],
+        error_messages={"invalid_choice": "The timer can start, pause, resume or end."},
+    )
+
+
+class PromptForm(forms.ModelForm):
+    class Meta:
+        model = PracticePrompt
+        fields = ["title", "brief"]
+        labels = {"title": "Prompt", "brief": "Brief"}
+        help_texts = {
+            "title": "For example: Design a feed ranking system for a short-video app.",
+            "brief": "What to build, the scale, and anything the interviewer told you.",
+        }
+
+
+class StoryForm(forms.ModelForm):
+    focus_areas = forms.ModelMultipleChoiceField(
+        FocusArea.objects.active(),
+        label="Focus areas",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Tag the story with at least one focus area."},
+    )
+
+    class Meta:
+        model = Story
+        fields = [
+            "title",
+            "situation",
+            "task",
+            "action",
+            "result",
+            "learned",
+            "focus_areas",
+            "state",
+        ]
+        labels = {"state": "Status", "learned": "What I learned"}
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 3})
+            for name in ["situation", "task", "action", "result", "learned"]
+        }
+
+
+class RerollForm(forms.Form):
+    position = forms.IntegerField(min_value=1, max_value=2)
+
+
+class MockRecordForm(forms.Form):
+    """One outcome and a minute count per problem of a mock round."""
+
+    def __init__(self, *args, problems, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.problems = list(problems)
+        for item in self.problems:
+            self.fields[f"outcome_{item.position}"] = forms.ChoiceField(
+                label=f"How did {item.problem.title} go?",
+                choices=MockProblem.Outcome.choices,
+                widget=forms.RadioSelect,
+                error_messages={"required": f"Say how {item.problem.title} went."},
+            )
+            self.fields[f"minutes_{item.position}"] = forms.IntegerField(
+                label=f"Minutes on {item.problem.title}",
+                min_value=0,
+                max_value=240,
+                error_messages={"invalid": "Minutes must be a whole number, like 18."},
+            )
+
+    def rows(self):
+        return [
+            (item, self[f"outcome_{item.position}"], self[f"minutes_{item.position}"])
+            for item in self.problems
+        ]

@@ -7,13 +7,15 @@ the candidate's progress: counts are aggregated in the database, never by loopin
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
+from django.db.models.functions import Coalesce
 
 from prep.models import (
     SOLVED_STATUSES,
     CardDone,
     ChapterDone,
     DesignStage,
+    FocusArea,
     LearnCard,
     LearnChapter,
     ListEntry,
@@ -23,7 +25,9 @@ from prep.models import (
     ProblemProgress,
     Profile,
     StageStudied,
+    StageWork,
     Status,
+    Story,
 )
 
 DIFFICULTIES = [choice for choice, _ in Problem.Difficulty.choices]
@@ -153,8 +157,10 @@ class Readiness:
     behavioral: float | None
     rounds: list[Round]
     parts: dict[str, Tally]
-    stages_studied: int
+    stages_practised: int
     stages_total: int
+    areas_covered: int
+    areas_total: int
 
     @property
     def overall(self) -> int:
@@ -195,10 +201,8 @@ def readiness_for(user, profile: Profile, cards: list[CardProgress] | None = Non
     fractions = {"learn": learn, **{name: tally.fraction for name, tally in parts.items()}}
     coding = sum(CODING_WEIGHTS[name] * f for name, f in fractions.items()) / 100
 
-    stages_total = DesignStage.objects.active().count()
-    stages_studied = StageStudied.objects.filter(user=user, stage__is_archived=False).count()
-    ml_design = stages_studied / stages_total if stages_total else 0.0
-    behavioral = None  # Earned from rehearsed stories once the story bank exists.
+    ml_design, practised, stages_total = _design_score(user)
+    behavioral, areas_covered, areas_total = _behavioral_score(user)
 
     return Readiness(
         coding=coding,
@@ -206,9 +210,47 @@ def readiness_for(user, profile: Profile, cards: list[CardProgress] | None = Non
         behavioral=behavioral,
         rounds=_rounds(profile, coding, ml_design, behavioral),
         parts=parts,
-        stages_studied=stages_studied,
+        stages_practised=practised,
         stages_total=stages_total,
+        areas_covered=areas_covered,
+        areas_total=areas_total,
     )
+
+
+def _design_score(user) -> tuple[float, int, int]:
+    """Each stage scores its best self-rating out of 5 across practice sessions (a stage marked
+    done without a rating, or only studied, scores 1); the readiness is their average."""
+    stage_ids = list(DesignStage.objects.active().values_list("pk", flat=True))
+    best = dict(
+        StageWork.objects.filter(attempt__user=user, is_done=True, stage_id__in=stage_ids)
+        .values("stage_id")
+        .annotate(best=Max(Coalesce("rating", 1)))
+        .values_list("stage_id", "best")
+    )
+    studied = set(
+        StageStudied.objects.filter(user=user, stage_id__in=stage_ids).values_list(
+            "stage_id", flat=True
+        )
+    )
+    scores = [best.get(pk) or (1 if pk in studied else 0) for pk in stage_ids]
+    score = sum(scores) / (5 * len(stage_ids)) if stage_ids else 0.0
+    return score, len(best), len(stage_ids)
+
+
+def _behavioral_score(user) -> tuple[float | None, int, int]:
+    """A focus area with a rehearsed story counts fully, one with only drafts counts half;
+    None until the user has written a story."""
+    areas = list(FocusArea.objects.active().values_list("pk", flat=True))
+    tagged = Story.focus_areas.through.objects.filter(story__user=user, focusarea_id__in=areas)
+    states = defaultdict(set)
+    for area_id, state in tagged.values_list("focusarea_id", "story__state"):
+        states[area_id].add(state)
+    if not states and not Story.objects.filter(user=user).exists():
+        return None, 0, len(areas)
+    covered = sum(1 for pk in areas if Story.State.REHEARSED in states.get(pk, ()))
+    drafted = sum(1 for pk in areas if states.get(pk) == {Story.State.DRAFTED})
+    score = (covered + drafted / 2) / len(areas) if areas else 0.0
+    return score, covered, len(areas)
 
 
 def _rounds(profile: Profile, coding: float, ml: float, behavioral: float | None) -> list[Round]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from prep.views import accounts, catalogue, progress, settings, share
+from prep.views import accounts, catalogue, practice, progress, settings, share
 
 app_name = "prep"
 urlpatterns = [
@@ -24,6 +24,24 @@ urlpatterns = [
     path("progress/stage-studied/", progress.stage_studied, name="stage-studied"),
     path("learn/", progress.learn_cards, name="learn-cards"),
     path("ml-design/", progress.ml_design, name="ml-design"),
+    path("ml-design/prompts/new/", practice.prompt_create, name="prompt-create"),
+    path("ml-design/prompts/<slug:slug>/", practice.prompt_detail, name="prompt-detail"),
+    path("ml-design/prompts/<slug:slug>/timer/", practice.prompt_timer, name="prompt-timer"),
+    path(
+        "ml-design/prompts/<slug:slug>/stages/<slug:stage>/",
+        practice.stage_work,
+        name="stage-work",
+    ),
+    path("ml-design/sessions/<int:pk>/", practice.attempt_detail, name="attempt-detail"),
+    path("stories/", practice.story_list, name="stories"),
+    path("stories/new/", practice.story_create, name="story-create"),
+    path("stories/<int:pk>/", practice.story_edit, name="story-edit"),
+    path("stories/<int:pk>/delete/", practice.story_delete, name="story-delete"),
+    path("mocks/", practice.mock_start, name="mock-start"),
+    path("mocks/<int:pk>/", practice.mock_detail, name="mock-detail"),
+    path("mocks/<int:pk>/reroll/", practice.mock_reroll, name="mock-reroll"),
+    path("mocks/<int:pk>/timer/", practice.mock_timer, name="mock-timer"),
+    path("mocks/<int:pk>/record/", practice.mock_record, name="mock-record"),
     path("behavioral/", catalogue.behavioral, name="behavioral"),
     path("loops/", catalogue.loops, name="loops"),
 ]

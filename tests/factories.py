@@ -186,3 +186,20 @@ class StageStudiedFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     stage = factory.SubFactory(DesignStageFactory)
+
+
+class ShareLinkFactory(factory.django.DjangoModelFactory):
+    """A share link with a live token, kept on `link.token` (the database has only its hash).
+
+    Pass `issue=False` for a row that never had a token, like one a failed create leaves behind.
+    """
+
+    class Meta:
+        model = models.ShareLink
+        skip_postgeneration_save = True
+
+    user = factory.SubFactory(UserFactory)
+
+    @factory.post_generation
+    def issue(link, create, extracted, **kwargs):
+        link.token = link.issue() if create and extracted is not False else None

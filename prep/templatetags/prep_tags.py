@@ -43,3 +43,15 @@ def here(context) -> str:
 @register.filter
 def status_label(value: str) -> str:
     return Status(value).label if value in Status.values else value
+
+
+@register.filter
+def mmss(seconds: int) -> str:
+    seconds = max(0, int(seconds or 0))
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+@register.filter
+def minutes(seconds: int) -> str:
+    value = (seconds or 0) / 60
+    return f"{value:.0f}" if value == int(value) else f"{value:.1f}"

@@ -32,6 +32,8 @@ from prep.models import (
     DesignStage,
     LearnChapter,
     ListEntry,
+    MockProblem,
+    MockRound,
     PhoneScreenSegment,
     PracticePrompt,
     Problem,
@@ -96,6 +98,11 @@ def _dashboard_context(user, profile: Profile, list_url=ProblemList.get_absolute
         "cards_done": sum(1 for c in cards if c.is_done),
         "next_up": progress.next_up(user, profile),
         "activity": progress.recent_activity(user),
+        "mocks": MockRound.objects.filter(user=user)
+        .prefetch_related(
+            Prefetch("problems", queryset=MockProblem.objects.select_related("problem"))
+        )
+        .order_by("-started_at")[:5],
         "days_left": profile.days_left(),
     }
 
@@ -197,6 +204,9 @@ def _problem_context(request, problem: Problem, mine: ProblemProgress | None, fo
         "form": form or ProgressForm(instance=mine or ProblemProgress(problem=problem)),
         "memberships": memberships,
         "history": ProblemEvent.objects.filter(user=request.user, problem=problem)[:50],
+        "mock_attempts": MockProblem.objects.filter(
+            mock__user=request.user, problem=problem, mock__is_recorded=True
+        ).select_related("mock")[:20],
     }
 
 
@@ -368,7 +378,8 @@ def ml_design(request: HttpRequest) -> HttpResponse:
         {
             "stages": DesignStage.objects.active(),
             "studied": studied,
-            "prompts": PracticePrompt.objects.active(),
+            "prompts": PracticePrompt.objects.active().catalogue(),
+            "own_prompts": PracticePrompt.objects.filter(owner=request.user),
         },
     )
 

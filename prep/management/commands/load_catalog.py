@@ -79,11 +79,11 @@ class Command(BaseCommand):
                         raise CommandError(f"{entry.describe()}: the same item appears twice.")
                     seen.add(pk)
                     counts[label][outcome] += 1
-                counts[label]["archived"] = (
-                    model._default_manager.filter(is_archived=False)
-                    .exclude(pk__in=seen)
-                    .update(is_archived=True)
-                )
+                stale = model._default_manager.filter(is_archived=False).exclude(pk__in=seen)
+                if any(f.name == "owner" for f in model._meta.fields):
+                    # Users' own rows (their private prompts) are not the catalogue's to archive.
+                    stale = stale.filter(owner__isnull=True)
+                counts[label]["archived"] = stale.update(is_archived=True)
             if dry_run:
                 transaction.set_rollback(True)
         self._report(counts, dry_run)

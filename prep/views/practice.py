@@ -1,0 +1,308 @@
+"""Practising the rounds beyond coding drills: ML system design sessions, the behavioral story
+bank, and timed mock phone screens.
+
+Clocks live on the server (started, paused and ended times), so a reload or a second tab shows
+the same time; static/js/timer.js only counts on from what the page says.
+"""
+
+import random
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.text import slugify
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import trigger_client_event
+
+from prep import practice
+from prep.forms import (
+    MockRecordForm,
+    PromptForm,
+    RerollForm,
+    StageWorkForm,
+    StoryForm,
+    TimerForm,
+)
+from prep.models import (
+    DesignAttempt,
+    DesignStage,
+    FocusArea,
+    MockRound,
+    PracticePrompt,
+    Profile,
+    StageWork,
+    Story,
+)
+from prep.views.progress import PROGRESS_CHANGED, _bad_request, _messages
+
+# --- ML system design workspace ----------------------------------------------------------------
+
+
+def _prompt(request: HttpRequest, slug: str) -> PracticePrompt:
+    return get_object_or_404(PracticePrompt.objects.visible_to(request.user), slug=slug)
+
+
+@require_GET
+@login_required
+def prompt_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    prompt = _prompt(request, slug)
+    return render(request, "prep/prompt_detail.html", _workspace(request, prompt))
+
+
+def _workspace(request: HttpRequest, prompt: PracticePrompt, **extra) -> dict:
+    attempt = DesignAttempt.objects.filter(
+        user=request.user, prompt=prompt, ended_at__isnull=True
+    ).first()
+    work = {w.stage_id: w for w in attempt.work.all()} if attempt else {}
+    stages = list(DesignStage.objects.active())
+    past = (
+        DesignAttempt.objects.filter(user=request.user, prompt=prompt, ended_at__isnull=False)
+        .prefetch_related(
+            Prefetch(
+                "work",
+                queryset=StageWork.objects.select_related("stage").order_by("stage__position"),
+            )
+        )
+        .order_by("-ended_at")[:20]
+    )
+    return {
+        "prompt": prompt,
+        "attempt": attempt,
+        "timer": practice.design_timer(attempt, stages),
+        "stages": [
+            (
+                stage,
+                work.get(stage.pk),
+                StageWorkForm(instance=work.get(stage.pk), prefix=stage.slug),
+            )
+            for stage in stages
+        ],
+        "past": past,
+        **extra,
+    }
+
+
+@require_POST
+@login_required
+def stage_work(request: HttpRequest, slug: str, stage: str) -> HttpResponse:
+    prompt = _prompt(request, slug)
+    stage = get_object_or_404(DesignStage.objects.active(), slug=stage)
+    form = StageWorkForm(request.POST, prefix=stage.slug)
+    if not form.is_valid():
+        if request.htmx:
+            context = {"prompt": prompt, "stage": stage, "form": form, "work": None}
+            return render(request, "prep/prompt_detail.html#stage-work", context, status=400)
+        return _bad_request(request, _messages(form))
+    with transaction.atomic():
+        attempt = DesignAttempt.objects.open_for(request.user, prompt)
+        StageWork.objects.bulk_create(
+            [StageWork(attempt=attempt, stage=stage)], ignore_conflicts=True
+        )
+        work = StageWork.objects.select_for_update().get(attempt=attempt, stage=stage)
+        for name, value in form.cleaned_data.items():
+            setattr(work, name, value)
+        work.save()
+    if not request.htmx:
+        messages.success(request, f"Saved your notes on {stage.name}.")
+        return redirect(f"{prompt.get_absolute_url()}#stage-{stage.slug}")
+    context = {
+        "prompt": prompt,
+        "stage": stage,
+        "work": work,
+        "form": StageWorkForm(instance=work, prefix=stage.slug),
+        "saved": True,
+    }
+    response = render(request, "prep/prompt_detail.html#stage-work", context)
+    return trigger_client_event(response, PROGRESS_CHANGED)
+
+
+@require_POST
+@login_required
+def prompt_timer(request: HttpRequest, slug: str) -> HttpResponse:
+    prompt = _prompt(request, slug)
+    form = TimerForm(request.POST)
+    if not form.is_valid():
+        return _bad_request(request, _messages(form))
+    action = form.cleaned_data["action"]
+    with transaction.atomic():
+        attempt = DesignAttempt.objects.open_for(request.user, prompt)
+        practice.apply_timer_action(attempt, action)
+    if request.htmx and action != "end":
+        stages = list(DesignStage.objects.active())
+        context = {"prompt": prompt, "timer": practice.design_timer(attempt, stages)}
+        return render(request, "prep/_timer.html", context)
+    if action == "end":
+        # Ending closes the attempt: the page then shows a fresh one, so reload it whole.
+        messages.success(request, "Session saved. It is listed under past sessions below.")
+    return redirect(f"{prompt.get_absolute_url()}#timer")
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def prompt_create(request: HttpRequest) -> HttpResponse:
+    form = PromptForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            prompt = form.save(commit=False)
+            prompt.owner = request.user
+            # Private prompts share the catalogue's slug space: a random tail keeps them apart.
+            prompt.slug = f"{slugify(prompt.title)[:90] or 'prompt'}-{random.randbytes(4).hex()}"
+            prompt.save()
+            messages.success(request, "Your prompt is ready to practise. Only you can see it.")
+            return redirect(prompt)
+        return render(request, "prep/prompt_form.html", {"form": form}, status=400)
+    return render(request, "prep/prompt_form.html", {"form": form})
+
+
+@require_GET
+@login_required
+def attempt_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    attempt = get_object_or_404(
+        DesignAttempt.objects.select_related("prompt"), pk=pk, user=request.user
+    )
+    work = {w.stage_id: w for w in attempt.work.all()}
+    stages = [(stage, work.get(stage.pk)) for stage in DesignStage.objects.active()]
+    return render(request, "prep/attempt_detail.html", {"attempt": attempt, "stages": stages})
+
+
+# --- Behavioral story bank ---------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def story_list(request: HttpRequest) -> HttpResponse:
+    stories = list(request.user.stories.prefetch_related("focus_areas"))
+    areas = list(FocusArea.objects.active())
+    return render(
+        request,
+        "prep/stories.html",
+        {
+            "stories": stories,
+            "areas": areas,
+            "grid": practice.coverage_grid(stories, areas),
+            "level": getattr(
+                Profile.objects.filter(user=request.user).first(), "target_level", None
+            ),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def story_create(request: HttpRequest) -> HttpResponse:
+    return _story_form(request, Story(user=request.user))
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def story_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _story_form(request, get_object_or_404(Story, pk=pk, user=request.user))
+
+
+def _story_form(request: HttpRequest, story: Story) -> HttpResponse:
+    form = StoryForm(request.POST or None, instance=story)
+    if request.method == "POST":
+        if form.is_valid():
+            form.save()
+            messages.success(request, f"Saved “{story.title}”.")
+            return redirect("prep:stories")
+        return render(request, "prep/story_form.html", {"form": form, "story": story}, status=400)
+    return render(request, "prep/story_form.html", {"form": form, "story": story})
+
+
+@require_POST
+@login_required
+def story_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    story = get_object_or_404(Story, pk=pk, user=request.user)
+    story.delete()
+    messages.success(request, f"Deleted “{story.title}”.")
+    return redirect("prep:stories")
+
+
+# --- Timed mock phone screens ------------------------------------------------------------------
+
+
+@require_POST
+@login_required
+def mock_start(request: HttpRequest) -> HttpResponse:
+    profile = Profile.objects.select_related("target_level", "target_company").filter(
+        user=request.user
+    )
+    profile = profile.first()
+    if profile is None:
+        return redirect("prep:onboarding")
+    mock = practice.start_mock(request.user, profile)
+    if not mock.problems.exists():
+        messages.error(request, "There are no easy or medium problems to pick from yet.")
+    return redirect(mock)
+
+
+def _mock(request: HttpRequest, pk: int) -> MockRound:
+    rounds = MockRound.objects.select_related("level", "company", "story", "focus_area")
+    return get_object_or_404(rounds, pk=pk, user=request.user)
+
+
+@require_GET
+@login_required
+def mock_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    mock = _mock(request, pk)
+    return render(request, "prep/mock_detail.html", _mock_context(mock))
+
+
+def _mock_context(mock: MockRound, form: MockRecordForm | None = None) -> dict:
+    problems = list(mock.problems.select_related("problem"))
+    return {
+        "mock": mock,
+        "problems": problems,
+        "timer": practice.mock_timer(mock, len(problems)),
+        "form": form or MockRecordForm(problems=problems),
+    }
+
+
+@require_POST
+@login_required
+def mock_reroll(request: HttpRequest, pk: int) -> HttpResponse:
+    mock = _mock(request, pk)
+    form = RerollForm(request.POST)
+    if not form.is_valid() or mock.is_recorded:
+        return _bad_request(request, _messages(form) or "This mock is already recorded.")
+    if not practice.reroll(mock, form.cleaned_data["position"]):
+        messages.info(request, "No other unsolved easy or medium problem is left to swap in.")
+    return redirect(mock)
+
+
+@require_POST
+@login_required
+def mock_timer(request: HttpRequest, pk: int) -> HttpResponse:
+    mock = _mock(request, pk)
+    form = TimerForm(request.POST)
+    if not form.is_valid():
+        return _bad_request(request, _messages(form))
+    with transaction.atomic():
+        mock = MockRound.objects.select_for_update().get(pk=mock.pk)
+        practice.apply_timer_action(mock, form.cleaned_data["action"])
+    if request.htmx:
+        timer = practice.mock_timer(mock, mock.problems.count())
+        return render(request, "prep/_timer.html", {"mock": mock, "timer": timer})
+    return redirect(reverse("prep:mock-detail", args=[mock.pk]) + "#timer")
+
+
+@require_POST
+@login_required
+def mock_record(request: HttpRequest, pk: int) -> HttpResponse:
+    mock = _mock(request, pk)
+    problems = list(mock.problems.select_related("problem"))
+    form = MockRecordForm(request.POST, problems=problems)
+    if mock.is_recorded:
+        return _bad_request(request, "This mock is already recorded.")
+    if not form.is_valid():
+        return render(request, "prep/mock_detail.html", _mock_context(mock, form), status=400)
+    practice.record_mock(mock, form.cleaned_data)
+    messages.success(
+        request, "Mock recorded. The problems' statuses and your dashboard are updated."
+    )
+    return redirect("prep:home")
