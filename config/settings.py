@@ -175,6 +175,8 @@ LOGGING = {
     "loggers": {
         # Replace Django's own console handler, so each line is printed once, by the root's.
         "django": {"handlers": [], "propagate": True},
+        # Axes reports every successful login at INFO; keep lockouts and failures only.
+        "axes": {"level": "WARNING"},
         # Both log request paths: a share link's token must never reach a log line.
         **{
             name: {"filters": ["redact_share_tokens"], "propagate": True}
