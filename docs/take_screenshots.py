@@ -38,6 +38,26 @@ for n, entry in enumerate(entries[:34]):
     with transaction.atomic():
         status = Status.NEEDS_REVIEW if n % 7 == 3 else Status.SOLVED
         ProblemProgress.objects.lock(user, entry.problem).mark(status)
+prompt = PracticePrompt.objects.get(slug="people-you-may-follow")
+with transaction.atomic():
+    attempt = DesignAttempt.objects.open_for(user, prompt)
+    attempt.start()
+    attempt.started_at -= timedelta(minutes=12)
+    attempt.save()
+notes = {
+    "clarify-requirements": "Threads, one-way follows. **Goal:** more follows that lead to "
+    "engagement, not just more follows. 200M DAU, ~150 follows per user.",
+    "frame-as-ml-task": "Candidate generation (2-hop graph, embeddings) then a ranker predicting "
+    "P(follow) and P(engage | follow).",
+}
+for stage in DesignStage.objects.filter(slug__in=notes):
+    StageWork.objects.create(attempt=attempt, stage=stage, notes=notes[stage.slug], is_done=True,
+                             rating=4)
+story = Story.objects.create(user=user, title="Feature store migration", state="rehearsed",
+    situation="Two teams needed different schemas.")
+story.focus_areas.set(FocusArea.objects.filter(slug__in=["resolving-conflict", "driving-results"]))
+link = ShareLink(user=user)
+print("TOKEN=" + link.issue())
 """
 
 
@@ -50,8 +70,17 @@ def main() -> None:
             "LOG_LEVEL": "WARNING",
         }
         manage = [sys.executable, "manage.py"]
-        for args in (["migrate", "-v0"], ["load_catalog"], ["shell", "-c", DEMO_SETUP]):
+        for args in (["migrate", "-v0"], ["load_catalog"]):
             subprocess.run(manage + args, cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+        demo = subprocess.run(
+            [*manage, "shell", "-c", DEMO_SETUP],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        token = demo.stdout.split("TOKEN=")[1].strip()
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
@@ -65,10 +94,13 @@ def main() -> None:
         )
         try:
             _wait_for(base + "/healthz")
-            _shoot(base)
+            _shoot(base, token)
         finally:
             server.terminate()
             server.wait()
+
+
+WIDE = {"width": 1280, "height": 1000}
 
 
 def _wait_for(url: str) -> None:
@@ -81,7 +113,7 @@ def _wait_for(url: str) -> None:
     raise SystemExit(f"the server did not answer at {url}")
 
 
-def _shoot(base: str) -> None:
+def _shoot(base: str, token: str) -> None:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
         shots = [
@@ -89,6 +121,8 @@ def _shoot(base: str) -> None:
             ("list.png", "/lists/neetcode-150/", "light", {"width": 1280, "height": 900}),
             ("dashboard-dark.png", "/", "dark", {"width": 1280, "height": 1000}),
             ("phone.png", "/lists/neetcode-150/", "light", {"width": 390, "height": 844}),
+            ("workspace.png", "/ml-design/prompts/people-you-may-follow/", "light", WIDE),
+            ("stories.png", "/stories/", "dark", {"width": 1280, "height": 800}),
         ]
         for name, path, scheme, viewport in shots:
             context = browser.new_context(viewport=viewport, color_scheme=scheme)
@@ -100,6 +134,12 @@ def _shoot(base: str) -> None:
             page.goto(base + path)
             page.screenshot(path=ROOT / "docs" / name)
             context.close()
+        # The mentor: a fresh context with no account, opening the shared link.
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        page.goto(f"{base}/share/{token}/")
+        page.screenshot(path=ROOT / "docs" / "mentor.png")
+        context.close()
         browser.close()
 
 
