@@ -2,6 +2,7 @@
 
 import factory
 from django.contrib.auth.models import User
+from django.utils import timezone
 
 from prep import models
 
@@ -203,3 +204,74 @@ class ShareLinkFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def issue(link, create, extracted, **kwargs):
         link.token = link.issue() if create and extracted is not False else None
+
+
+class DesignAttemptFactory(factory.django.DjangoModelFactory):
+    """An open practice session; pass `ended_at` for a finished one."""
+
+    class Meta:
+        model = models.DesignAttempt
+
+    user = factory.SubFactory(UserFactory)
+    prompt = factory.SubFactory(PracticePromptFactory)
+
+
+class StageWorkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.StageWork
+
+    attempt = factory.SubFactory(DesignAttemptFactory)
+    stage = factory.SubFactory(DesignStageFactory)
+    notes = "What I would say."
+    is_done = True
+
+
+class FocusAreaFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.FocusArea
+
+    slug = factory.Sequence(lambda n: f"area-{n}")
+    name = factory.Sequence(lambda n: f"Area {n}")
+    position = factory.Sequence(lambda n: 100 + n)
+    probes = "What the interviewer wants to learn."
+    scope_e4 = "Scope at E4."
+    scope_e5 = "Scope at E5."
+    scope_e6 = "Scope at E6."
+
+
+class StoryFactory(factory.django.DjangoModelFactory):
+    """A story; `StoryFactory(focus_areas=[area, ...])` tags it."""
+
+    class Meta:
+        model = models.Story
+        skip_postgeneration_save = True
+
+    user = factory.SubFactory(UserFactory)
+    title = factory.Sequence(lambda n: f"Story {n}")
+    situation = "Two teams wanted different things."
+    action = "I brought them together."
+    result = "We shipped on time."
+
+    @factory.post_generation
+    def focus_areas(story, create, extracted, **kwargs):
+        if create and extracted:
+            story.focus_areas.set(extracted)
+
+
+class MockRoundFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.MockRound
+
+    user = factory.SubFactory(UserFactory)
+    level = factory.SubFactory(LevelFactory)
+    company = factory.SubFactory(CompanyFactory)
+    started_at = factory.LazyFunction(timezone.now)
+
+
+class MockProblemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.MockProblem
+
+    mock = factory.SubFactory(MockRoundFactory)
+    problem = factory.SubFactory(ProblemFactory)
+    position = factory.Sequence(lambda n: n + 1)

@@ -57,14 +57,17 @@ def _share_url(request: HttpRequest, token: str) -> str:
 @require_POST
 @login_required
 def share_link_create(request: HttpRequest) -> HttpResponse:
+    link = ShareLink.objects.filter(user=request.user).first() or ShareLink(user=request.user)
+    form = ShareOptionsForm(request.POST, instance=link)
+    if not form.is_valid():
+        return _share_panel(request, status=400, share_form=form)
     with transaction.atomic():
-        link, _ = ShareLink.objects.select_for_update().get_or_create(user=request.user)
+        # Lock the row (or claim it) so two clicks issue one token after the other.
+        ShareLink.objects.bulk_create([ShareLink(user=request.user)], ignore_conflicts=True)
+        link = ShareLink.objects.select_for_update().get(user=request.user)
         form = ShareOptionsForm(request.POST, instance=link)
-        if not form.is_valid():
-            transaction.set_rollback(True)
-            return _share_panel(request, status=400, share_form=form)
-        link = form.save()
-        token = link.issue()
+        form.is_valid()
+        token = form.save().issue()
     # The full link is shown in this response only: the database keeps just its hash.
     return _share_panel(request, share_url=_share_url(request, token), just_issued=True)
 

@@ -8,10 +8,10 @@ learns nothing from trying tokens.
 from collections.abc import Callable
 from functools import wraps
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.utils.log import log_response
 
 from prep.models import ProblemList, ShareLink
 from prep.views.progress import (
@@ -37,23 +37,35 @@ def _with_share_headers(response: HttpResponse) -> HttpResponse:
 
 
 def shared(view: Callable) -> Callable:
-    """Resolve the token to its link, or answer the one 404 page; count the visit."""
+    """Resolve the token to its link, or answer the one 404 page; count the visit.
+
+    The method check lives here rather than in require_GET, so a 405 carries the headers too.
+    """
 
     @wraps(view)
     def wrapper(request: HttpRequest, token: str, **kwargs) -> HttpResponse:
-        link = ShareLink.objects.select_related("user").filter(user__is_active=True)
-        link = link.find(token)
-        if link is None:
-            response = render(request, "prep/share_not_found.html", status=404)
-        else:
+        if request.method != "GET":
+            response = HttpResponseNotAllowed(["GET"])
+            log_response(
+                "Method Not Allowed (%s): %s",
+                request.method,
+                request.path,
+                response=response,
+                request=request,
+            )
+            return _with_share_headers(response)
+        links = ShareLink.objects.select_related("user").filter(user__is_active=True)
+        link = links.find(token)
+        response = view(request, link, token, **kwargs) if link else None
+        if response is None:
+            response = render(request, "prep/share_not_found.html", {"owner": None}, status=404)
+        elif response.status_code == 200:
             link.record_visit()
-            response = view(request, link, token, **kwargs)
         return _with_share_headers(response)
 
     return wrapper
 
 
-@require_GET
 @shared
 def share_dashboard(request: HttpRequest, link: ShareLink, token: str) -> HttpResponse:
     owner = link.user
@@ -68,10 +80,11 @@ def _list_url(token: str) -> Callable[[ProblemList], str]:
     return lambda problem_list: reverse("prep:share-list", args=[token, problem_list.slug])
 
 
-@require_GET
 @shared
-def share_list(request: HttpRequest, link: ShareLink, token: str, slug: str) -> HttpResponse:
-    problem_list = get_object_or_404(ProblemList.objects.active(), slug=slug)
+def share_list(request: HttpRequest, link: ShareLink, token: str, slug: str) -> HttpResponse | None:
+    problem_list = ProblemList.objects.active().filter(slug=slug).first()
+    if problem_list is None:
+        return None  # The same 404 page as a bad token: nothing to tell a guesser apart.
     owner = link.user
     sections = list(problem_list.sections.filter(is_archived=False))
     form = _filter_form(request, problem_list, sections)
