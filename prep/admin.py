@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect
 
 from prep.models import (
     CodingStep,
@@ -102,6 +103,24 @@ class ListSectionInline(admin.TabularInline):
         return super().get_queryset(request).select_related("problem_list")
 
 
+class PreloadedAutocompleteSelect(AutocompleteSelect):
+    """An autocomplete that labels its selected value from a dict filled once per page.
+
+    The stock widget looks the selected problem up again for every row, one query per entry.
+    """
+
+    def __init__(self, *args, labels: dict[str, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.labels = labels
+
+    def optgroups(self, name, value, attr=None):
+        selected = [str(v) for v in value if v not in ("", None)]
+        if len(selected) != 1 or selected[0] not in self.labels:
+            return super().optgroups(name, value, attr)
+        label = self.labels[selected[0]]
+        return [(None, [self.create_option(name, selected[0], label, set(selected), 0)], 0)]
+
+
 class ListEntryInline(admin.TabularInline):
     model = ListEntry
     extra = 0
@@ -116,6 +135,17 @@ class ListEntryInline(admin.TabularInline):
             section = formset.form.base_fields["section"]
             section.queryset = obj.sections.all()
             section.choices = [("", "---------"), *((s.pk, s.name) for s in section.queryset)]
+            wrapper = formset.form.base_fields["problem"].widget
+            stock = wrapper.widget
+            problems = Problem.objects.filter(entries__problem_list=obj)
+            wrapper.widget = PreloadedAutocompleteSelect(
+                stock.field,
+                stock.admin_site,
+                attrs=stock.attrs,
+                choices=stock.choices,
+                using=stock.db,
+                labels={str(p.pk): str(p) for p in problems},
+            )
         return formset
 
     def get_queryset(self, request):

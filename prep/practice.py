@@ -92,11 +92,14 @@ def mock_timer(mock: MockRound, problem_count: int) -> Timer:
                 label = f"Behavioral: {_behavioral_prompt(mock)}"
             plan.append({"label": label, "seconds": segment.minutes * 60})
             continue
-        # Scale the steps' minute targets so the problems fill the segment exactly.
+        # Scale the steps' minute targets so the problems fill the segment exactly: round the
+        # running total, not each step, so the rounding never adds up to extra seconds.
         per_minute = segment.minutes * 60 / (step_minutes * problem_count)
+        planned, done = 0.0, 0
         for n in range(1, problem_count + 1):
             for step in steps:
-                seconds = round(step.minutes * per_minute)
+                planned += step.minutes * per_minute
+                seconds, done = round(planned) - done, round(planned)
                 plan.append({"label": f"Problem {n}: {step.name}", "seconds": seconds})
     return Timer(mock, plan)
 

@@ -80,15 +80,6 @@ def test_neetcode_change_page_shows_its_entries_inline(staff_client):
     assert "217. Contains Duplicate" in page
 
 
-@pytest.mark.xfail(
-    reason=(
-        "BUG: 176 queries for NeetCode 150, one per entry: the autocomplete problem widget of "
-        "ListEntryInline (prep/admin.py:106) looks up each row's selected problem on its own; "
-        "and each ListSectionInline row (prep/admin.py:96) fetches its list for "
-        "ListSection.__str__ (prep/models.py:246)"
-    ),
-    strict=True,
-)
 def test_neetcode_change_page_makes_a_fixed_number_of_queries(
     staff_client, django_assert_max_num_queries
 ):

@@ -65,6 +65,16 @@ def test_candidate_can_read_every_catalogue_page(alice_client, path):
 
 
 @pytest.mark.parametrize("path", PAGES)
+def test_every_catalogue_page_has_the_site_layout(alice_client, path):
+    page = _page(alice_client, path)
+
+    assert page.count("<html") == 1
+    assert re.search(r"<title>[^<]+ · MLE Prep</title>", page)
+    assert '<nav class="nav" aria-label="Main">' in page
+    assert len(page) < 500_000
+
+
+@pytest.mark.parametrize("path", PAGES)
 def test_anonymous_is_sent_to_login_and_back(client, path):
     response = client.get(path)
 
@@ -130,17 +140,6 @@ def test_study_path_walks_from_learn_cards_through_every_list_to_behavioral(alic
     assert "Last six months, snapshot of 12 July 2026." in page
 
 
-ORDER_BUG = (
-    "BUG: annotate(Count(...)) makes a GROUP BY query, and Django leaves Meta.ordering out of "
-    "GROUP BY queries, so rows come back in whatever order the database likes (pk order on "
-    "SQLite, arbitrary on PostgreSQL, where the real catalogue already shows out of order): "
-    "{where}"
-)
-
-
-@pytest.mark.xfail(
-    reason=ORDER_BUG.format(where="study_path, prep/views/catalogue.py:24"), strict=True
-)
 def test_study_path_keeps_the_lists_in_curated_order(alice_client):
     warm_up = ProblemListFactory(position=0, name="Warm-up")
     ListEntryFactory(problem_list=warm_up)
@@ -288,10 +287,6 @@ def test_learn_page_lists_the_11_cards_with_their_links(alice_client):
     )
 
 
-@pytest.mark.xfail(
-    reason=ORDER_BUG.format(where="card_progress, prep/progress.py:118, used by learn_cards"),
-    strict=True,
-)
 def test_learn_page_keeps_the_cards_in_study_order(alice_client):
     LearnCardFactory(position=0, name="Big-O basics")
 

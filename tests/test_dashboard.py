@@ -140,7 +140,9 @@ def test_the_formula_is_explained(alice_client, alice_e5):
     assert "45% for NeetCode roadmap problems solved" in formula
     assert "30% for Meta's most frequent problems solved" in formula
     assert "10% for its class-design problems solved" in formula
-    assert "the share of the 7 stages you have marked studied (0)" in formula
+    assert "each of the 7 stages scores its best self-rating, out of 5" in formula
+    assert "Stages practised so far: 0 of 7." in formula
+    assert "focus areas covered by a rehearsed story" in formula
     assert "average of the 5 rounds of the E5 loop" in formula
 
 

@@ -10,12 +10,13 @@ from django.urls import reverse
 from prep.models import (
     CardDone,
     ChapterDone,
+    Company,
     DesignStage,
     LearnCard,
     LearnChapter,
     StageStudied,
 )
-from tests.factories import ChapterDoneFactory, LearnCardFactory
+from tests.factories import ChapterDoneFactory, LearnCardFactory, ProfileFactory
 
 pytestmark = pytest.mark.usefixtures("catalog")
 
@@ -199,15 +200,28 @@ def test_htmx_card_tick_from_the_learn_page_returns_the_toggle_and_the_card_coun
 # --- Design stages ----------------------------------------------------------------------------
 
 
-def test_studying_a_stage_records_it_and_shows_on_the_ml_design_page(alice_client, alice):
+def test_studying_a_stage_records_it_and_redirects_back_to_the_stage(alice_client, alice):
     response = _tick_stage(alice_client)
 
     assert response.status_code == 302
     assert response["Location"] == f"{ML_DESIGN}#stage-clarify-requirements"
     assert StageStudied.objects.get().user == alice
+    assert StageStudied.objects.get().stage.slug == "clarify-requirements"
+
+
+def test_ml_design_page_shows_which_stages_the_user_studied(alice_client, charlie, client):
+    _tick_stage(alice_client)
+
     html = alice_client.get(ML_DESIGN).content.decode()
+    client.force_login(charlie)  # alice_client is this same client, now charlie's
+    strangers = client.get(ML_DESIGN).content.decode()
+
+    assert "<h1>ML system design</h1>" in html
     assert "<strong>1 of 7 stages studied.</strong>" in html
     assert "Clarify requirements: studied, mark not studied" in html
+    assert html.count(': mark studied"') == 6
+    assert "<strong>0 of 7 stages studied.</strong>" in strangers
+    assert "studied, mark not studied" not in strangers
 
 
 def test_studying_a_stage_twice_keeps_one_row_and_unstudying_removes_it(alice_client):
@@ -220,16 +234,32 @@ def test_studying_a_stage_twice_keeps_one_row_and_unstudying_removes_it(alice_cl
     assert StageStudied.objects.count() == 0
 
 
-def test_one_stage_of_seven_makes_ml_system_design_14_percent_ready(alice_client, alice_e5):
+def test_studying_a_stage_raises_ml_system_design_readiness(alice_client, alice_e5):
     html = alice_client.get("/").content.decode()
     assert '<dd id="ml-design-readiness">0%</dd>' in html
 
     _tick_stage(alice_client)
 
+    # A stage only marked studied scores 1 of 5 points; 1 of 7 stages: 1/35, shown as 3%.
     html = alice_client.get("/").content.decode()
-    assert '<dd id="ml-design-readiness">14%</dd>' in html
-    assert re.search(r'<span class="percent" data-round="ml_design">14%</span>', html)
-    assert "stages you have marked studied (1)" in html
+    assert '<dd id="ml-design-readiness">3%</dd>' in html
+    assert re.search(r'<span class="percent" data-round="ml_design">3%</span>', html)
+
+
+def test_every_stage_studied_makes_ml_system_design_20_percent_ready(alice_client, alice_e5):
+    for stage in DesignStage.objects.active():
+        _tick_stage(alice_client, stage.slug)
+
+    html = alice_client.get("/").content.decode()
+
+    assert '<dd id="ml-design-readiness">20%</dd>' in html
+
+
+def test_unstudying_a_stage_lowers_readiness_again(alice_client, alice_e5):
+    _tick_stage(alice_client)
+    _tick_stage(alice_client, done="0")
+
+    assert '<dd id="ml-design-readiness">0%</dd>' in alice_client.get("/").content.decode()
 
 
 def test_htmx_stage_tick_from_the_dashboard_sends_the_new_readiness(alice_client, alice_e5):
@@ -241,7 +271,7 @@ def test_htmx_stage_tick_from_the_dashboard_sends_the_new_readiness(alice_client
     assert "<nav" not in html
     assert "Clarify requirements: studied, mark not studied" in html
     assert re.search(r'<section id="readiness"[^>]*hx-swap-oob="true"', html)
-    assert '<dd id="ml-design-readiness">14%</dd>' in html
+    assert '<dd id="ml-design-readiness">3%</dd>' in html
     assert "progress-changed" in json.loads(response["HX-Trigger"])
 
 
@@ -275,10 +305,13 @@ def test_a_strangers_ticks_never_change_alices(alice_client, alice, charlie, cli
 def test_a_stranger_sees_none_of_alices_ticks(alice, charlie, client):
     ChapterDoneFactory(user=alice, chapter=_chapters()[0])
     StageStudied.objects.create(user=alice, stage=DesignStage.objects.get(position=1))
+    ProfileFactory(user=charlie, target_company=Company.objects.get(slug="meta"))
     client.force_login(charlie)
 
     assert "done, mark not done" not in client.get(LEARN).content.decode()
-    assert "<strong>0 of 7 stages studied.</strong>" in client.get(ML_DESIGN).content.decode()
+    html = client.get("/").content.decode()
+    assert '<dd id="ml-design-readiness">0%</dd>' in html
+    assert "Learn cards: 0 of 11 done" in html
 
 
 # --- Bad input and access ---------------------------------------------------------------------

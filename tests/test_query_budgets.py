@@ -31,12 +31,12 @@ LIST_URL = reverse("prep:list-detail", args=["budget-list"])
 
 # Measured with CaptureQueriesContext on SQLite and PostgreSQL; the same at both sizes. Raise one
 # only with a reason, never to make room for a query per row.
-DASHBOARD_QUERIES = 23
-DASHBOARD_WITH_PROBLEMS_NEXT_QUERIES = 25
+DASHBOARD_QUERIES = 28
+DASHBOARD_WITH_PROBLEMS_NEXT_QUERIES = 30
 LIST_PAGE_QUERIES = 13
 STATUS_TICK_QUERIES = 18
 CHAPTER_TICK_QUERIES = 8
-CHAPTER_TICK_FROM_DASHBOARD_QUERIES = 18
+CHAPTER_TICK_FROM_DASHBOARD_QUERIES = 22
 
 PROGRESS_CYCLE = [Status.SOLVED, Status.ATTEMPTED, Status.NEEDS_REVIEW, Status.SKIPPED, None]
 DIFFICULTIES = [Problem.Difficulty.EASY, Problem.Difficulty.MEDIUM, Problem.Difficulty.HARD]

@@ -129,13 +129,21 @@ def prompt_timer(request: HttpRequest, slug: str) -> HttpResponse:
         return _bad_request(request, _messages(form))
     action = form.cleaned_data["action"]
     with transaction.atomic():
-        attempt = DesignAttempt.objects.open_for(request.user, prompt)
-        practice.apply_timer_action(attempt, action)
+        if action == "start":
+            attempt = DesignAttempt.objects.open_for(request.user, prompt)
+        else:
+            # Pausing or ending a session that is not open (a double click on End) does nothing.
+            attempt = DesignAttempt.objects.select_for_update().filter(
+                user=request.user, prompt=prompt, ended_at__isnull=True
+            )
+            attempt = attempt.first()
+        if attempt is not None:
+            practice.apply_timer_action(attempt, action)
     if request.htmx and action != "end":
         stages = list(DesignStage.objects.active())
         context = {"prompt": prompt, "timer": practice.design_timer(attempt, stages)}
         return render(request, "prep/_timer.html", context)
-    if action == "end":
+    if action == "end" and attempt is not None:
         # Ending closes the attempt: the page then shows a fresh one, so reload it whole.
         messages.success(request, "Session saved. It is listed under past sessions below.")
     return redirect(f"{prompt.get_absolute_url()}#timer")
