@@ -725,3 +725,14 @@ def test_mentor_list_has_one_query_budget(
 
     assert response.status_code == 200
     assert f"{_roadmap_solved(alice)} of 150 solved" in response.content.decode()
+
+
+def test_creating_a_link_without_javascript_leaves_the_target_form_untouched(
+    alice_client, alice_e5
+):
+    response = alice_client.post(reverse("prep:share-link-create"), _options("30"))
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "This field is required" not in page
+    assert "selected>E5</option>" in page

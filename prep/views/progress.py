@@ -51,7 +51,6 @@ PROGRESS_CHANGED = "progress-changed"
 
 
 @require_GET
-@vary_on_headers("HX-Request")
 def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return render(request, "prep/landing.html")

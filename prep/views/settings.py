@@ -13,8 +13,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from prep.forms import DeleteAccountForm, ShareOptionsForm
-from prep.models import ShareLink
+from prep.forms import DeleteAccountForm, ProfileForm, ShareOptionsForm
+from prep.models import Profile, ShareLink
 from prep.views.accounts import profile_form
 
 
@@ -34,12 +34,17 @@ def profile_settings(request: HttpRequest) -> HttpResponse:
 def settings_context(request: HttpRequest, **extra) -> dict:
     link = ShareLink.objects.filter(user=request.user).first()
     return {
-        "form": extra.pop("form", None) or profile_form(request)[0],
+        # Unbound unless given: a share or delete post must not show up as target-form errors.
+        "form": extra.pop("form", None) or ProfileForm(instance=_own_profile(request.user)),
         "share_link": link,
         "share_form": extra.pop("share_form", None) or ShareOptionsForm(instance=link),
         "delete_form": extra.pop("delete_form", None) or DeleteAccountForm(request.user),
         **extra,
     }
+
+
+def _own_profile(user) -> Profile | None:
+    return Profile.objects.filter(user=user).first()
 
 
 def _share_panel(request: HttpRequest, status: int = 200, **extra) -> HttpResponse:
