@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect
+from django.db import models
 
 from prep.models import (
     CodingStep,
@@ -36,6 +37,8 @@ def restore(modeladmin, request, queryset):
 
 class CatalogueAdmin(admin.ModelAdmin):
     actions = [archive, restore]
+    # Links in the catalogue are https; say so rather than rely on Django 5's http default.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_filter = ["is_archived"]
     search_fields = ["slug"]
 
