@@ -129,10 +129,6 @@ class ListFilterForm(forms.Form):
         if not sections:
             del self.fields["section"]
 
-    @property
-    def is_filtered(self) -> bool:
-        return any(self.cleaned_data.get(name) for name in self.fields)
-
 
 class ProblemStatusForm(StatusForm):
     problem = forms.ModelChoiceField(

@@ -850,8 +850,6 @@ class DesignAttempt(Timed):
 
     objects = DesignAttemptManager()
 
-    MINUTES = 45
-
     class Meta:
         ordering = ["-created_at"]
         constraints = [

@@ -70,8 +70,11 @@ def _profile(user) -> Profile | None:
     )
 
 
-def _dashboard_context(user, profile: Profile, list_url=ProblemList.get_absolute_url) -> dict:
-    """Everything the dashboard shows; `list_url` says where a list's name links to."""
+def _dashboard_context(
+    user, profile: Profile, list_url=ProblemList.get_absolute_url, *, read_only: bool = False
+) -> dict:
+    """Everything the dashboard shows; `list_url` says where a list's name links to, and a
+    read-only copy (the mentor's) leaves out what only the candidate can act on."""
     cards = progress.card_progress(user)
     lists = list(ProblemList.objects.active())
     tallies = progress.list_tallies(user)
@@ -95,7 +98,7 @@ def _dashboard_context(user, profile: Profile, list_url=ProblemList.get_absolute
         "sections": sections,
         "cards": cards,
         "cards_done": sum(1 for c in cards if c.is_done),
-        "next_up": progress.next_up(user, profile),
+        "next_up": [] if read_only else progress.next_up(user, profile),
         "activity": progress.recent_activity(user),
         "mocks": MockRound.objects.filter(user=user)
         .prefetch_related(

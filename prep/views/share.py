@@ -72,7 +72,9 @@ def share_dashboard(request: HttpRequest, link: ShareLink, token: str) -> HttpRe
     profile = _profile(owner)
     context = {"owner": owner, "link": link, "token": token, "profile": profile}
     if profile is not None:
-        context.update(_dashboard_context(owner, profile, list_url=_list_url(token)))
+        context.update(
+            _dashboard_context(owner, profile, list_url=_list_url(token), read_only=True)
+        )
     return render(request, "prep/share_dashboard.html", context)
 
 
