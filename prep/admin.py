@@ -179,7 +179,7 @@ class ListEntryAdmin(admin.ModelAdmin):
     search_fields = ["problem__title", "problem__slug"]
     ordering = ["problem_list", "position"]
     autocomplete_fields = ["problem"]
-    list_select_related = ["problem_list", "problem", "section"]
+    list_select_related = ["problem_list", "problem", "section__problem_list"]
     actions = [archive, restore]
 
 

@@ -154,10 +154,7 @@ class ProblemStatusForm(StatusForm):
 class ChapterDoneForm(DoneForm):
     chapter = forms.ModelChoiceField(
         LearnChapter.objects.filter(is_archived=False, card__is_archived=False),
-        error_messages={
-            "invalid_choice": "There is no such chapter.",
-            "invalid_pk_value": "There is no such chapter.",
-        },
+        error_messages={"invalid_choice": "There is no such chapter."},
     )
 
 
@@ -196,7 +193,9 @@ class ShareOptionsForm(forms.ModelForm):
 
     def save(self, commit: bool = True) -> ShareLink:
         link = super().save(commit=False)
-        link.set_expiry(self.cleaned_data["expiry_days"])
+        if "expiry_days" in self.changed_data:
+            # A new choice counts from now; saving other options keeps the current expiry.
+            link.set_expiry(self.cleaned_data["expiry_days"])
         if commit:
             link.save()
         return link
@@ -264,6 +263,7 @@ class PromptForm(forms.ModelForm):
 class StoryForm(forms.ModelForm):
     focus_areas = forms.ModelMultipleChoiceField(
         FocusArea.objects.active(),
+        to_field_name="slug",
         label="Focus areas",
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Tag the story with at least one focus area."},

@@ -182,6 +182,9 @@ class Problem(CatalogueItem):
     def __str__(self) -> str:
         return f"{self.leetcode_id}. {self.title}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("prep:problem-detail", args=[self.slug])
+
     @property
     def url(self) -> str:
         return f"https://leetcode.com/problems/{self.slug}/"
@@ -845,7 +848,9 @@ class DesignAttempt(Timed):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="design_attempts"
     )
-    prompt = models.ForeignKey(PracticePrompt, on_delete=models.PROTECT, related_name="attempts")
+    # RESTRICT, not PROTECT: a catalogue prompt with attempts can never be deleted, but a user's
+    # own prompt goes with their account, attempts and all, in the same cascade.
+    prompt = models.ForeignKey(PracticePrompt, on_delete=models.RESTRICT, related_name="attempts")
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = DesignAttemptManager()

@@ -168,6 +168,9 @@ def start_mock(user, profile: Profile) -> MockRound:
 @transaction.atomic
 def reroll(mock: MockRound, position: int) -> bool:
     """Swap the problem at a position for another unsolved one; False if none is left."""
+    # Re-checked under the lock: a mock recorded a moment ago keeps the problems it recorded.
+    if MockRound.objects.select_for_update().get(pk=mock.pk).is_recorded:
+        return False
     item = MockProblem.objects.select_for_update().filter(mock=mock, position=position).first()
     if item is None:
         return False

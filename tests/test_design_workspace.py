@@ -11,6 +11,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.db.models import RestrictedError
 from django.test import Client
 from django.urls import reverse
 from django.utils import dateformat, timezone
@@ -556,3 +557,25 @@ def test_prompt_page_query_budget_is_the_same_with_one_or_thirty_sessions(
         page = _page(alice_client)
 
     assert page.count("Open session of") == min(sessions, 20)
+
+
+def test_deleting_an_account_takes_its_own_practised_prompts_with_it(alice_client, alice):
+    alice_client.post(CREATE, {"title": "Design Reels ranking", "brief": "Rank short videos."})
+    prompt = PracticePrompt.objects.get(owner=alice)
+    _save(alice_client, prompt=prompt.slug)
+
+    response = alice_client.post(
+        reverse("prep:account-delete"), {"password": "correct horse battery staple"}
+    )
+
+    assert response.status_code == 302
+    assert not PracticePrompt.objects.filter(pk=prompt.pk).exists()
+    assert not DesignAttempt.objects.filter(user_id=alice.pk).exists()
+
+
+def test_a_catalogue_prompt_with_attempts_cannot_be_deleted(alice_client):
+    _save(alice_client)
+    prompt = PracticePrompt.objects.get(slug=PROMPT)
+
+    with pytest.raises(RestrictedError):
+        prompt.delete()

@@ -215,7 +215,7 @@ def test_writing_a_story_through_the_form_moves_the_dashboard(alice_client, alic
     assert _part(_dashboard(alice_client), "behavioral") == "Not started"
     data = {
         "title": "The migration",
-        "focus_areas": [_area("driving-results").pk, _area("embracing-ambiguity").pk],
+        "focus_areas": ["driving-results", "embracing-ambiguity"],
         "state": Story.State.REHEARSED,
     }
     assert alice_client.post(reverse("prep:story-create"), data).status_code == 302

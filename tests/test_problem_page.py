@@ -259,3 +259,23 @@ def test_other_methods_get_405_even_when_anonymous(client, alice, url, method):
     assert getattr(client, method)(url).status_code == 405
     client.force_login(alice)
     assert getattr(client, method)(url).status_code == 405
+
+
+def test_a_status_change_on_the_problem_page_refreshes_its_history_in_place(alice_client):
+    response = alice_client.post(
+        STATUS_URL, {"problem": "two-sum", "status": Status.ATTEMPTED}, **_htmx()
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    history = html[html.index('id="problem-history"') :]
+    assert 'hx-swap-oob="true"' in html[html.index('<div id="problem-history"') :][:80]
+    assert "Not started → <strong>Attempted</strong>" in history
+
+
+def test_a_status_change_from_another_page_sends_no_history(alice_client):
+    response = alice_client.post(
+        STATUS_URL, {"problem": "two-sum", "status": Status.ATTEMPTED}, **_htmx("/")
+    )
+
+    assert 'id="problem-history"' not in response.content.decode()

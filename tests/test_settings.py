@@ -136,3 +136,17 @@ def test_a_postgres_database_url_gets_health_checks_and_persistent_connections()
     assert values["CONN_HEALTH_CHECKS"] is True
     assert values["CONN_MAX_AGE"] == 60
     assert "init_command" not in values["OPTIONS"]
+
+
+def test_behind_a_proxy_lockouts_key_on_the_forwarded_client_address():
+    code = (
+        "from django.conf import settings; "
+        "order = getattr(settings, 'AXES_IPWARE_META_PRECEDENCE_ORDER', ['axes default']); "
+        "print(settings.AXES_IPWARE_PROXY_COUNT, order[0])"
+    )
+
+    behind = _run(code, DEBUG="true", TRUSTED_PROXY_COUNT="1")
+    direct = _run(code, DEBUG="true")
+
+    assert behind.stdout.split() == ["1", "HTTP_X_FORWARDED_FOR"], behind.stderr
+    assert direct.stdout.split() == ["None", "axes", "default"], direct.stderr

@@ -38,7 +38,13 @@ from prep.models import (
     Story,
 )
 from tests.conftest import PASSWORD
-from tests.factories import ProblemProgressFactory, ShareLinkFactory
+from tests.factories import (
+    DesignAttemptFactory,
+    ProblemProgressFactory,
+    ShareLinkFactory,
+    StageWorkFactory,
+    StoryFactory,
+)
 
 pytestmark = pytest.mark.usefixtures("catalog")
 
@@ -736,3 +742,38 @@ def test_creating_a_link_without_javascript_leaves_the_target_form_untouched(
     assert response.status_code == 200
     assert "This field is required" not in page
     assert "selected>E5</option>" in page
+
+
+def test_saving_other_options_keeps_the_expiry_date(alice_client, alice, alice_e5):
+    alice_client.post(reverse("prep:share-link-create"), _options("7"))
+    link = ShareLink.objects.get(user=alice)
+    link.expires_at -= timedelta(days=6)
+    link.save()
+
+    alice_client.post(reverse("prep:share-link-options"), _options("7", shows_notes=True))
+
+    link.refresh_from_db()
+    assert link.shows_notes
+    assert link.expires_at - timezone.now() < timedelta(days=1, minutes=1)
+
+
+def test_opted_in_stories_and_design_notes_reach_the_mentor(alice_client, alice, alice_e5, mentor):
+    story = StoryFactory(user=alice, title="The schema truce", situation="Two teams disagreed.")
+    attempt = DesignAttemptFactory(
+        user=alice, prompt=PracticePrompt.objects.get(slug="people-you-may-follow")
+    )
+    StageWorkFactory(
+        attempt=attempt, stage=DesignStage.objects.get(position=1), notes="Ask about **DAU**."
+    )
+    token = _issued_token(
+        alice_client.post(
+            reverse("prep:share-link-create"),
+            _options("0", shows_stories=True, shows_design_notes=True),
+        )
+    )
+
+    page = mentor.get(_dashboard(token)).content.decode()
+
+    assert story.title in page
+    assert "Two teams disagreed." in page
+    assert "<strong>DAU</strong>" in page

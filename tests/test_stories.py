@@ -41,7 +41,7 @@ def _form(*areas: str, **fields) -> dict:
         "action": "I ran a design review with both.",
         "result": "One schema, shipped in a quarter.",
         "learned": "Write the trade-offs down first.",
-        "focus_areas": [_area(slug).pk for slug in areas],
+        "focus_areas": list(areas),
         "state": Story.State.REHEARSED,
     }
     return {**data, **fields}
@@ -166,7 +166,7 @@ def test_the_new_story_form_shows_every_focus_area(alice_client):
     page = _page(alice_client, CREATE)
 
     for area in FocusArea.objects.active():
-        assert f'value="{area.pk}"' in page
+        assert f'value="{area.slug}"' in page
         assert area.name in page
 
 
@@ -221,10 +221,11 @@ def test_a_story_with_no_title_answers_400_and_saves_nothing(alice_client):
     ("bad", "message"),
     [
         ({"state": "perfect"}, "Select a valid choice."),
-        ({"focus_areas": ["999999"]}, "Select a valid choice."),
+        ({"focus_areas": ["no-such-area"]}, "Select a valid choice."),
+        ({"focus_areas": ["999999999999999999999999999999"]}, "Select a valid choice."),
         ({"situation": "x" * 5_001}, "at most 5000 characters"),
     ],
-    ids=["unknown-state", "unknown-area", "long-situation"],
+    ids=["unknown-state", "unknown-area", "huge-number-area", "long-situation"],
 )
 def test_other_bad_story_input_answers_400_and_saves_nothing(alice_client, bad, message):
     response = alice_client.post(CREATE, _form(CONFLICT, **bad))

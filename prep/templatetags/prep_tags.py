@@ -16,11 +16,6 @@ def markdown(text: str) -> SafeString:
 
 
 @register.filter
-def percent(part: int, whole: int) -> int:
-    return round(100 * part / whole) if whole else 0
-
-
-@register.filter
 def lookup(mapping, key):
     return mapping.get(key) if mapping else None
 

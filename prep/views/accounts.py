@@ -49,8 +49,8 @@ def profile_form(request: HttpRequest) -> tuple[ProfileForm, bool]:
     form = ProfileForm(request.POST or None, instance=profile, initial=initial)
     if request.method != "POST" or not form.is_valid():
         return form, False
-    form.instance.user = request.user
-    form.save()
+    # update_or_create: two first submissions at once make one profile, not an IntegrityError.
+    Profile.objects.update_or_create(user=request.user, defaults=form.cleaned_data)
     return form, True
 
 

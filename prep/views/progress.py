@@ -244,7 +244,7 @@ def problem_status(request: HttpRequest) -> HttpResponse:
     if problem_list is not None:
         response = _row_response(request, problem_list, problem)
     else:
-        response = _next_up_response(request, problem)
+        response = _status_control_response(request, problem)
     return trigger_client_event(response, PROGRESS_CHANGED)
 
 
@@ -263,7 +263,7 @@ def _row_response(request, problem_list: ProblemList, problem: Problem, **extra)
     return HttpResponse(html, status=400 if extra.get("error") else 200)
 
 
-def _next_up_response(request, problem: Problem) -> HttpResponse:
+def _status_control_response(request, problem: Problem) -> HttpResponse:
     """The status control on its own, plus whatever else on the page depends on it."""
     status = (
         ProblemProgress.objects.filter(user=request.user, problem=problem)
@@ -272,7 +272,7 @@ def _next_up_response(request, problem: Problem) -> HttpResponse:
     )
     context = {"problem": problem, "status": status}
     html = render_to_string("prep/_status_form.html", context, request)
-    return HttpResponse(html + _oob_after_tick(request))
+    return HttpResponse(html + _oob_after_tick(request, problem=problem))
 
 
 def _status_error(request, form: ProblemStatusForm) -> HttpResponse:
@@ -331,9 +331,13 @@ def card_done(request: HttpRequest) -> HttpResponse:
     return trigger_client_event(HttpResponse(html), PROGRESS_CHANGED)
 
 
-def _oob_after_tick(request, card_id: int | None = None) -> str:
+def _oob_after_tick(request, card_id: int | None = None, problem: Problem | None = None) -> str:
     """Out-of-band updates for the page the tick came from: counters that depend on it."""
     page = request.htmx.current_url_abs_path or ""
+    if problem is not None and page.split("?")[0] == problem.get_absolute_url():
+        history = ProblemEvent.objects.filter(user=request.user, problem=problem)[:50]
+        context = {"history": history, "oob": True}
+        return render_to_string("prep/problem_detail.html#history", context)
     if page.split("?")[0] == reverse("prep:home"):
         profile = _profile(request.user)
         if profile is not None:

@@ -89,8 +89,9 @@ def share_link_rotate(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def share_link_revoke(request: HttpRequest) -> HttpResponse:
-    link = get_object_or_404(ShareLink, user=request.user)
-    link.revoke()
+    with transaction.atomic():
+        link = get_object_or_404(ShareLink.objects.select_for_update(), user=request.user)
+        link.revoke()
     if not request.htmx:
         messages.success(request, "Share link revoked. It stopped working immediately.")
         return redirect(reverse("prep:settings") + "#share")
@@ -100,11 +101,14 @@ def share_link_revoke(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def share_link_options(request: HttpRequest) -> HttpResponse:
-    link = get_object_or_404(ShareLink, user=request.user)
-    form = ShareOptionsForm(request.POST, instance=link)
+    with transaction.atomic():
+        # Locked, so a stale copy can never write back a token that was rotated or revoked.
+        link = get_object_or_404(ShareLink.objects.select_for_update(), user=request.user)
+        form = ShareOptionsForm(request.POST, instance=link)
+        if form.is_valid():
+            form.save()
     if not form.is_valid():
         return _share_panel(request, status=400, share_form=form)
-    form.save()
     if not request.htmx:
         messages.success(request, "Sharing options saved.")
         return redirect(reverse("prep:settings") + "#share")
@@ -119,7 +123,9 @@ def account_delete(request: HttpRequest) -> HttpResponse:
         context = settings_context(request, delete_form=form)
         return render(request, "prep/settings.html", context, status=400)
     user = request.user
+    with transaction.atomic():
+        user.delete()
+    # Only once the account is gone: a failed delete must not leave the user logged out.
     logout(request)
-    user.delete()
     messages.success(request, "Your account and everything in it have been deleted.")
     return redirect("prep:home")

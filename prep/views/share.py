@@ -8,12 +8,13 @@ learns nothing from trying tokens.
 from collections.abc import Callable
 from functools import wraps
 
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.log import log_response
 
-from prep.models import ProblemList, ShareLink
+from prep.models import DesignAttempt, ProblemList, ShareLink, StageWork
 from prep.views.progress import (
     _counters,
     _dashboard_context,
@@ -74,6 +75,16 @@ def share_dashboard(request: HttpRequest, link: ShareLink, token: str) -> HttpRe
     if profile is not None:
         context.update(
             _dashboard_context(owner, profile, list_url=_list_url(token), read_only=True)
+        )
+    if link.shows_stories:
+        context["stories"] = owner.stories.prefetch_related("focus_areas")
+    if link.shows_design_notes:
+        written = StageWork.objects.exclude(notes="").select_related("stage")
+        context["design_attempts"] = (
+            DesignAttempt.objects.filter(user=owner)
+            .select_related("prompt")
+            .prefetch_related(Prefetch("work", queryset=written.order_by("stage__position")))
+            .order_by("-created_at")[:10]
         )
     return render(request, "prep/share_dashboard.html", context)
 

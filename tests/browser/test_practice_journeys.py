@@ -55,8 +55,8 @@ def test_a_story_tagged_resolving_conflict_fills_the_gap_in_the_grid(page, live_
     row = page.locator("#area-resolving-conflict")
     expect(row).not_to_contain_text("No story yet")
     expect(
-        row.get_by_label("Settling the feature-store migration covers Resolving Conflict")
-    ).to_be_visible()
+        row.get_by_text("Settling the feature-store migration covers Resolving Conflict")
+    ).to_have_count(1)
     expect(page.locator("#area-driving-results")).to_contain_text("No story yet")
 
 
