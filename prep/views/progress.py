@@ -70,6 +70,16 @@ def _profile(user) -> Profile | None:
     )
 
 
+def _readiness_context(user, profile: Profile, cards=None) -> dict:
+    """What the dashboard's readiness panel needs, on the page or swapped in after a tick."""
+    return {
+        "profile": profile,
+        "level": profile.target_level,
+        "readiness": progress.readiness_for(user, profile, cards),
+        "weights": progress.CODING_WEIGHTS,
+    }
+
+
 def _dashboard_context(
     user, profile: Profile, list_url=ProblemList.get_absolute_url, *, read_only: bool = False
 ) -> dict:
@@ -88,10 +98,7 @@ def _dashboard_context(
             if section.pk in by_section
         ]
     return {
-        "profile": profile,
-        "level": profile.target_level,
-        "readiness": progress.readiness_for(user, profile, cards),
-        "weights": progress.CODING_WEIGHTS,
+        **_readiness_context(user, profile, cards),
         "lists": [(pl, tallies[pl.pk], list_url(pl)) for pl in lists if pl.pk in tallies],
         "roadmap": roadmap,
         "roadmap_url": list_url(roadmap) if roadmap else "",
@@ -311,9 +318,7 @@ def chapter_done(request: HttpRequest) -> HttpResponse:
     if not request.htmx:
         return _back(request, f"#card-{chapter.card.slug}")
     context = {"chapter": chapter, "is_done": done}
-    html = render_to_string("prep/_chapter_toggle.html", context, request)
-    html += _oob_after_tick(request, card_id=chapter.card_id)
-    return trigger_client_event(HttpResponse(html), PROGRESS_CHANGED)
+    return _toggle_response(request, "prep/_chapter_toggle.html", context, card_id=chapter.card_id)
 
 
 @require_POST
@@ -326,30 +331,29 @@ def card_done(request: HttpRequest) -> HttpResponse:
     set_done(CardDone, user=request.user, done=done, card=card)
     if not request.htmx:
         return _back(request, f"#card-{card.slug}")
-    html = render_to_string("prep/_card_toggle.html", {"card": card, "is_done": done}, request)
-    html += _oob_after_tick(request, card_id=card.pk)
+    context = {"card": card, "is_done": done}
+    return _toggle_response(request, "prep/_card_toggle.html", context, card_id=card.pk)
+
+
+def _toggle_response(request, template: str, context: dict, **oob) -> HttpResponse:
+    """A ticked control re-rendered, plus the out-of-band updates of the page it sits on."""
+    html = render_to_string(template, context, request) + _oob_after_tick(request, **oob)
     return trigger_client_event(HttpResponse(html), PROGRESS_CHANGED)
 
 
 def _oob_after_tick(request, card_id: int | None = None, problem: Problem | None = None) -> str:
     """Out-of-band updates for the page the tick came from: counters that depend on it."""
-    page = request.htmx.current_url_abs_path or ""
-    if problem is not None and page.split("?")[0] == problem.get_absolute_url():
+    page = (request.htmx.current_url_abs_path or "").split("?")[0]
+    if problem is not None and page == problem.get_absolute_url():
         history = ProblemEvent.objects.filter(user=request.user, problem=problem)[:50]
         context = {"history": history, "oob": True}
         return render_to_string("prep/problem_detail.html#history", context)
-    if page.split("?")[0] == reverse("prep:home"):
+    if page == reverse("prep:home"):
         profile = _profile(request.user)
         if profile is not None:
-            context = {
-                "readiness": progress.readiness_for(request.user, profile),
-                "level": profile.target_level,
-                "weights": progress.CODING_WEIGHTS,
-                "profile": profile,
-                "oob": True,
-            }
+            context = {**_readiness_context(request.user, profile), "oob": True}
             return render_to_string("prep/dashboard.html#readiness", context, request)
-    elif card_id is not None and page.split("?")[0] == reverse("prep:learn-cards"):
+    elif card_id is not None and page == reverse("prep:learn-cards"):
         card = next(c for c in progress.card_progress(request.user) if c.card.pk == card_id)
         return render_to_string("prep/learn_cards.html#card-count", {"item": card, "oob": True})
     return ""
@@ -401,8 +405,7 @@ def stage_studied(request: HttpRequest) -> HttpResponse:
     if not request.htmx:
         return _back(request, f"#stage-{stage.slug}")
     context = {"stage": stage, "is_done": form.cleaned_data["done"]}
-    html = render_to_string("prep/_stage_toggle.html", context, request)
-    return trigger_client_event(HttpResponse(html + _oob_after_tick(request)), PROGRESS_CHANGED)
+    return _toggle_response(request, "prep/_stage_toggle.html", context)
 
 
 def _messages(form) -> str:
