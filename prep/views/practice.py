@@ -18,7 +18,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import trigger_client_event
 
-from prep import practice
+from prep import mocks, readiness, timers
 from prep.forms import (
     MockRecordForm,
     PromptForm,
@@ -72,7 +72,7 @@ def _workspace(request: HttpRequest, prompt: PracticePrompt, **extra) -> dict:
     return {
         "prompt": prompt,
         "attempt": attempt,
-        "timer": practice.design_timer(attempt, stages),
+        "timer": timers.design_timer(attempt, stages),
         "stages": [
             (
                 stage,
@@ -138,10 +138,10 @@ def prompt_timer(request: HttpRequest, slug: str) -> HttpResponse:
             )
             attempt = attempt.first()
         if attempt is not None:
-            practice.apply_timer_action(attempt, action)
+            timers.apply_timer_action(attempt, action)
     if request.htmx and action != "end":
         stages = list(DesignStage.objects.active())
-        context = {"prompt": prompt, "timer": practice.design_timer(attempt, stages)}
+        context = {"prompt": prompt, "timer": timers.design_timer(attempt, stages)}
         return render(request, "prep/_timer.html", context)
     if action == "end" and attempt is not None:
         # Ending closes the attempt: the page then shows a fresh one, so reload it whole.
@@ -191,7 +191,7 @@ def story_list(request: HttpRequest) -> HttpResponse:
         {
             "stories": stories,
             "areas": areas,
-            "grid": practice.coverage_grid(stories, areas),
+            "grid": readiness.coverage_grid(stories, areas),
             "level": getattr(
                 Profile.objects.filter(user=request.user).first(), "target_level", None
             ),
@@ -243,7 +243,7 @@ def mock_start(request: HttpRequest) -> HttpResponse:
     profile = profile.first()
     if profile is None:
         return redirect("prep:onboarding")
-    mock = practice.start_mock(request.user, profile)
+    mock = mocks.start_mock(request.user, profile)
     if not mock.problems.exists():
         messages.error(request, "There are no easy or medium problems to pick from yet.")
     return redirect(mock)
@@ -266,7 +266,7 @@ def _mock_context(mock: MockRound, form: MockRecordForm | None = None) -> dict:
     return {
         "mock": mock,
         "problems": problems,
-        "timer": practice.mock_timer(mock, len(problems)),
+        "timer": timers.mock_timer(mock, len(problems)),
         "form": form or MockRecordForm(problems=problems),
     }
 
@@ -278,7 +278,7 @@ def mock_reroll(request: HttpRequest, pk: int) -> HttpResponse:
     form = RerollForm(request.POST)
     if not form.is_valid() or mock.is_recorded:
         return _bad_request(request, _messages(form) or "This mock is already recorded.")
-    if not practice.reroll(mock, form.cleaned_data["position"]):
+    if not mocks.reroll(mock, form.cleaned_data["position"]):
         messages.info(request, "No other unsolved easy or medium problem is left to swap in.")
     return redirect(mock)
 
@@ -292,9 +292,9 @@ def mock_timer(request: HttpRequest, pk: int) -> HttpResponse:
         return _bad_request(request, _messages(form))
     with transaction.atomic():
         mock = MockRound.objects.select_for_update().get(pk=mock.pk)
-        practice.apply_timer_action(mock, form.cleaned_data["action"])
+        timers.apply_timer_action(mock, form.cleaned_data["action"])
     if request.htmx:
-        timer = practice.mock_timer(mock, mock.problems.count())
+        timer = timers.mock_timer(mock, mock.problems.count())
         return render(request, "prep/_timer.html", {"mock": mock, "timer": timer})
     return redirect(reverse("prep:mock-detail", args=[mock.pk]) + "#timer")
 
@@ -309,7 +309,7 @@ def mock_record(request: HttpRequest, pk: int) -> HttpResponse:
         return _bad_request(request, "This mock is already recorded.")
     if not form.is_valid():
         return render(request, "prep/mock_detail.html", _mock_context(mock, form), status=400)
-    practice.record_mock(mock, form.cleaned_data)
+    mocks.record_mock(mock, form.cleaned_data)
     messages.success(
         request, "Mock recorded. The problems' statuses and your dashboard are updated."
     )

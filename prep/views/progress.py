@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import reswap, retarget, trigger_client_event
 
-from prep import progress
+from prep import readiness
 from prep.forms import (
     CardDoneForm,
     ChapterDoneForm,
@@ -75,8 +75,8 @@ def _readiness_context(user, profile: Profile, cards=None) -> dict:
     return {
         "profile": profile,
         "level": profile.target_level,
-        "readiness": progress.readiness_for(user, profile, cards),
-        "weights": progress.CODING_WEIGHTS,
+        "readiness": readiness.readiness_for(user, profile, cards),
+        "weights": readiness.CODING_WEIGHTS,
     }
 
 
@@ -85,13 +85,13 @@ def _dashboard_context(
 ) -> dict:
     """Everything the dashboard shows; `list_url` says where a list's name links to, and a
     read-only copy (the mentor's) leaves out what only the candidate can act on."""
-    cards = progress.card_progress(user)
+    cards = readiness.card_progress(user)
     lists = list(ProblemList.objects.active())
-    tallies = progress.list_tallies(user)
+    tallies = readiness.list_tallies(user)
     roadmap = next((pl for pl in lists if pl.kind == ProblemList.Kind.ROADMAP), None)
     sections = []
     if roadmap is not None:
-        by_section = progress.section_tallies(user, roadmap)
+        by_section = readiness.section_tallies(user, roadmap)
         sections = [
             (section, by_section[section.pk])
             for section in roadmap.sections.filter(is_archived=False)
@@ -105,8 +105,8 @@ def _dashboard_context(
         "sections": sections,
         "cards": cards,
         "cards_done": sum(1 for c in cards if c.is_done),
-        "next_up": [] if read_only else progress.next_up(user, profile),
-        "activity": progress.recent_activity(user),
+        "next_up": [] if read_only else readiness.next_up(user, profile),
+        "activity": readiness.recent_activity(user),
         "mocks": MockRound.objects.filter(user=user)
         .prefetch_related(
             Prefetch("problems", queryset=MockProblem.objects.select_related("problem"))
@@ -184,10 +184,10 @@ def _group_by_section(entries: list[ListEntry], sections: list) -> list[tuple]:
 
 
 def _counters(user, problem_list: ProblemList) -> dict:
-    tally = progress.list_tallies(user, ProblemList.objects.filter(pk=problem_list.pk))
+    tally = readiness.list_tallies(user, ProblemList.objects.filter(pk=problem_list.pk))
     return {
-        "tally": tally.get(problem_list.pk, progress.Tally()),
-        "section_tallies": progress.section_tallies(user, problem_list),
+        "tally": tally.get(problem_list.pk, readiness.Tally()),
+        "section_tallies": readiness.section_tallies(user, problem_list),
     }
 
 
@@ -354,7 +354,7 @@ def _oob_after_tick(request, card_id: int | None = None, problem: Problem | None
             context = {**_readiness_context(request.user, profile), "oob": True}
             return render_to_string("prep/dashboard.html#readiness", context, request)
     elif card_id is not None and page == reverse("prep:learn-cards"):
-        card = next(c for c in progress.card_progress(request.user) if c.card.pk == card_id)
+        card = next(c for c in readiness.card_progress(request.user) if c.card.pk == card_id)
         return render_to_string("prep/learn_cards.html#card-count", {"item": card, "oob": True})
     return ""
 
@@ -362,7 +362,7 @@ def _oob_after_tick(request, card_id: int | None = None, problem: Problem | None
 @require_GET
 @login_required
 def learn_cards(request: HttpRequest) -> HttpResponse:
-    cards = progress.card_progress(request.user)
+    cards = readiness.card_progress(request.user)
     chapters: dict[int, list] = {}
     active_chapters = LearnChapter.objects.filter(
         is_archived=False, card__is_archived=False

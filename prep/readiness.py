@@ -326,3 +326,14 @@ def recent_activity(user, limit: int = 8) -> list[ProblemEvent]:
         .select_related("problem")
         .order_by("-created_at")[:limit]
     )
+
+
+def coverage_grid(stories: list[Story], areas: list[FocusArea]) -> list[tuple]:
+    """Rows of (area, [(story, tagged?) ...], rehearsed count, drafted count)."""
+    rows = []
+    for area in areas:
+        cells = [(story, area in story.focus_areas.all()) for story in stories]
+        tagged = [story for story, hit in cells if hit]
+        rehearsed = sum(1 for story in tagged if story.state == Story.State.REHEARSED)
+        rows.append((area, cells, rehearsed, len(tagged) - rehearsed))
+    return rows

@@ -1,0 +1,113 @@
+"""Mock phone screens: picking problems from the target company's list, swapping one, and
+recording how each went.
+
+Views stay thin: they validate input and call these functions, each one transaction.
+"""
+
+import random
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from prep.models import (
+    SOLVED_STATUSES,
+    FocusArea,
+    ListEntry,
+    MockProblem,
+    MockRound,
+    Problem,
+    ProblemList,
+    ProblemProgress,
+    Profile,
+    Story,
+)
+
+MOCK_PROBLEMS = 2
+
+
+def _candidates(user, profile: Profile, exclude: list[int]):
+    """Easy and medium problems from the company's lists that the user has not solved."""
+    solved = ProblemProgress.objects.filter(
+        user=user, problem=OuterRef("pk"), status__in=SOLVED_STATUSES
+    )
+    on_lists = ListEntry.objects.active().filter(
+        problem=OuterRef("pk"),
+        problem_list__is_archived=False,
+        problem_list__company=profile.target_company,
+        problem_list__kind=ProblemList.Kind.COMPANY,
+    )
+    return (
+        Problem.objects.active()
+        .filter(
+            Exists(on_lists), difficulty__in=[Problem.Difficulty.EASY, Problem.Difficulty.MEDIUM]
+        )
+        .exclude(Exists(solved))
+        .exclude(pk__in=exclude)
+    )
+
+
+def _pick(queryset, count: int) -> list[int]:
+    ids = list(queryset.values_list("pk", flat=True))
+    return random.sample(ids, min(count, len(ids)))
+
+
+@transaction.atomic
+def start_mock(user, profile: Profile) -> MockRound:
+    level = profile.target_level
+    mock = MockRound(user=user, level=level, company=profile.target_company)
+    if level.has_behavioral_phone_screen:
+        # Practise a gap first: a focus area with no story yet; otherwise one of the stories.
+        covered = Story.focus_areas.through.objects.filter(story__user=user).values("focusarea_id")
+        gaps = list(FocusArea.objects.active().exclude(pk__in=covered))
+        stories = list(Story.objects.filter(user=user))
+        if gaps:
+            mock.focus_area = random.choice(gaps)
+        elif stories:
+            mock.story = random.choice(stories)
+    mock.start()
+    mock.save()
+    picked = _pick(_candidates(user, profile, []), MOCK_PROBLEMS)
+    MockProblem.objects.bulk_create(
+        MockProblem(mock=mock, problem_id=pk, position=n) for n, pk in enumerate(picked, 1)
+    )
+    return mock
+
+
+@transaction.atomic
+def reroll(mock: MockRound, position: int) -> bool:
+    """Swap the problem at a position for another unsolved one; False if none is left."""
+    # Re-checked under the lock: a mock recorded a moment ago keeps the problems it recorded.
+    if MockRound.objects.select_for_update().get(pk=mock.pk).is_recorded:
+        return False
+    item = MockProblem.objects.select_for_update().filter(mock=mock, position=position).first()
+    if item is None:
+        return False
+    profile = Profile(target_company=mock.company, target_level=mock.level)
+    taken = list(mock.problems.values_list("problem_id", flat=True))
+    picked = _pick(_candidates(mock.user, profile, taken), 1)
+    if not picked:
+        return False
+    item.problem_id = picked[0]
+    item.save()
+    return True
+
+
+@transaction.atomic
+def record_mock(mock: MockRound, data: dict) -> None:
+    """Store each problem's outcome and minutes, and move the problems' statuses to match."""
+    mock = MockRound.objects.select_for_update().get(pk=mock.pk)
+    if mock.is_recorded:
+        return
+    for item in mock.problems.select_related("problem"):
+        item.outcome = data[f"outcome_{item.position}"]
+        item.minutes = data[f"minutes_{item.position}"]
+        item.save()
+        progress = ProblemProgress.objects.lock(mock.user, item.problem)
+        progress.minutes_spent += item.minutes
+        progress.last_practised_on = timezone.localdate()
+        if not progress.mark(MockProblem.STATUS_FOR[item.outcome]):
+            progress.save()  # Same status as before: the minutes and date still count.
+    mock.end()
+    mock.is_recorded = True
+    mock.save()

@@ -1,0 +1,82 @@
+"""The app's models, one module per concern, all under the `prep` app label.
+
+Every name is re-exported here, so `from prep.models import Problem` works wherever it did
+before the split, and migrations and fixtures (`prep.problem`) see one app.
+"""
+
+from prep.models.catalogue import (
+    CatalogueItem,
+    CatalogueQuerySet,
+    CodingStep,
+    Company,
+    DesignStage,
+    FocusArea,
+    LearnCard,
+    LearnChapter,
+    Level,
+    ListEntry,
+    ListSection,
+    PhoneScreenSegment,
+    PracticePrompt,
+    Problem,
+    ProblemList,
+    Resource,
+    Topic,
+)
+from prep.models.practice import DesignAttempt, MockProblem, MockRound, StageWork, Story, Timed
+from prep.models.progress import (
+    SOLVED_STATUSES,
+    CardDone,
+    ChapterDone,
+    ProblemEvent,
+    ProblemProgress,
+    Profile,
+    StageStudied,
+    Status,
+    set_done,
+)
+from prep.models.sharing import (
+    SHARE_PREFIX_LENGTH,
+    SHARE_TOKEN_BYTES,
+    SHARE_TOKEN_LENGTH,
+    ShareLink,
+)
+
+__all__ = [
+    "SHARE_PREFIX_LENGTH",
+    "SHARE_TOKEN_BYTES",
+    "SHARE_TOKEN_LENGTH",
+    "SOLVED_STATUSES",
+    "CardDone",
+    "CatalogueItem",
+    "CatalogueQuerySet",
+    "ChapterDone",
+    "CodingStep",
+    "Company",
+    "DesignAttempt",
+    "DesignStage",
+    "FocusArea",
+    "LearnCard",
+    "LearnChapter",
+    "Level",
+    "ListEntry",
+    "ListSection",
+    "MockProblem",
+    "MockRound",
+    "PhoneScreenSegment",
+    "PracticePrompt",
+    "Problem",
+    "ProblemEvent",
+    "ProblemList",
+    "ProblemProgress",
+    "Profile",
+    "Resource",
+    "ShareLink",
+    "StageStudied",
+    "StageWork",
+    "Status",
+    "Story",
+    "Timed",
+    "Topic",
+    "set_done",
+]

@@ -1,0 +1,526 @@
+"""The study catalogue: what a candidate can work through, curated by admins.
+
+Every catalogue row has a natural key made of slugs, so fixtures in fixtures/ describe it without
+database ids, and `load_catalog` can create, update and archive rows by that key. Rows are
+archived (hidden from users), never deleted, so progress pointing at them is never lost.
+
+What is active is decided here, once per model, and includes the row's parents: an entry of an
+archived list, a chapter of an archived card or a section of an archived list is not active.
+Views and readiness call `.active()` and never filter `is_archived` by hand.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+
+
+class CatalogueQuerySet(models.QuerySet):
+    """Catalogue rows; `active()` is what users see: the row and every parent not archived."""
+
+    # Lookups from this model to each parent whose archiving hides it too.
+    parents: tuple[str, ...] = ()
+
+    def active(self):
+        return self.filter(is_archived=False, **{f"{p}__is_archived": False for p in self.parents})
+
+
+class SlugManager(models.Manager.from_queryset(CatalogueQuerySet)):
+    def get_by_natural_key(self, slug: str):
+        return self.get(slug=slug)
+
+
+class CatalogueItem(models.Model):
+    """Shared shape of catalogue rows that are known by a slug."""
+
+    slug = models.SlugField(max_length=120, unique=True)
+    is_archived = models.BooleanField(
+        "archived",
+        default=False,
+        help_text="Archived items are hidden from users but kept for their progress.",
+    )
+
+    objects = SlugManager()
+
+    class Meta:
+        abstract = True
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
+
+
+class Company(CatalogueItem):
+    """A company whose interview loop a candidate can target."""
+
+    name = models.CharField(max_length=100)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name_plural = "companies"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Level(CatalogueItem):
+    """A target level (E4, E5, E6) and the onsite rounds its loop holds."""
+
+    name = models.CharField(max_length=20)
+    title = models.CharField(max_length=100, help_text="What the level means, e.g. Senior.")
+    position = models.PositiveSmallIntegerField(default=0)
+    onsite_coding_rounds = models.PositiveSmallIntegerField()
+    onsite_ml_design_rounds = models.PositiveSmallIntegerField()
+    onsite_behavioral_rounds = models.PositiveSmallIntegerField()
+    summary = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["position"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def phone_screen_segments(self) -> list["PhoneScreenSegment"]:
+        # Filtered in Python so a prefetched phone_screen costs no further query.
+        return [segment for segment in self.phone_screen.all() if not segment.is_archived]
+
+    @property
+    def phone_screen_minutes(self) -> int:
+        return sum(segment.minutes for segment in self.phone_screen_segments)
+
+    @property
+    def has_behavioral_phone_screen(self) -> bool:
+        kinds = {segment.kind for segment in self.phone_screen_segments}
+        return PhoneScreenSegment.Kind.BEHAVIORAL in kinds
+
+
+class PhoneScreenSegmentQuerySet(CatalogueQuerySet):
+    parents = ("level",)
+
+
+class PhoneScreenSegmentManager(models.Manager.from_queryset(PhoneScreenSegmentQuerySet)):
+    def get_by_natural_key(self, level_slug: str, position: int):
+        return self.get(level__slug=level_slug, position=position)
+
+
+class PhoneScreenSegment(models.Model):
+    """One timed part of a level's phone screen, e.g. 35 minutes of coding."""
+
+    class Kind(models.TextChoices):
+        INTRODUCTION = "introduction", "Introduction"
+        CODING = "coding", "Coding"
+        BEHAVIORAL = "behavioral", "Behavioral"
+        QUESTIONS = "questions", "Questions for the interviewer"
+
+    level = models.ForeignKey(Level, on_delete=models.CASCADE, related_name="phone_screen")
+    position = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    minutes = models.PositiveSmallIntegerField()
+    description = models.CharField(max_length=200)
+    is_archived = models.BooleanField("archived", default=False)
+
+    objects = PhoneScreenSegmentManager()
+
+    class Meta:
+        ordering = ["level", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["level", "position"], name="unique_segment_position")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.level}: {self.minutes} min {self.get_kind_display().lower()}"
+
+    def natural_key(self) -> tuple[str, int]:
+        return (self.level.slug, self.position)
+
+    natural_key.dependencies = ["prep.level"]
+
+
+class CodingStep(CatalogueItem):
+    """One step of the structured approach to a coding problem, with its minute target."""
+
+    name = models.CharField(max_length=60)
+    position = models.PositiveSmallIntegerField()
+    minutes = models.PositiveSmallIntegerField()
+    description = models.TextField()
+
+    class Meta:
+        ordering = ["position"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Topic(CatalogueItem):
+    """A LeetCode topic tag such as Hash Table or Sliding Window."""
+
+    name = models.CharField(max_length=60)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Problem(CatalogueItem):
+    """A LeetCode problem; one row however many lists hold it."""
+
+    class Difficulty(models.TextChoices):
+        EASY = "easy", "Easy"
+        MEDIUM = "medium", "Medium"
+        HARD = "hard", "Hard"
+
+    leetcode_id = models.PositiveIntegerField("LeetCode number", unique=True)
+    title = models.CharField(max_length=200)
+    difficulty = models.CharField(max_length=10, choices=Difficulty.choices)
+    is_premium = models.BooleanField(
+        "premium", default=False, help_text="Needs a LeetCode Premium subscription."
+    )
+    topics = models.ManyToManyField(Topic, blank=True, related_name="problems")
+
+    class Meta:
+        ordering = ["leetcode_id"]
+
+    def __str__(self) -> str:
+        return f"{self.leetcode_id}. {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("prep:problem-detail", args=[self.slug])
+
+    @property
+    def url(self) -> str:
+        return f"https://leetcode.com/problems/{self.slug}/"
+
+
+class ProblemList(CatalogueItem):
+    """An ordered list of problems: a roadmap, a company's frequent problems, design problems."""
+
+    class Kind(models.TextChoices):
+        ROADMAP = "roadmap", "Roadmap"
+        COMPANY = "company", "Company-tagged"
+        DESIGN = "design", "Class design"
+
+    name = models.CharField(max_length=120)
+    short_name = models.CharField(max_length=40, help_text="Shown on badges, e.g. Blind 75.")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    company = models.ForeignKey(
+        Company, on_delete=models.PROTECT, null=True, blank=True, related_name="problem_lists"
+    )
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text="Place along the study path; lower comes first."
+    )
+    description = models.TextField(blank=True)
+    time_window = models.CharField(
+        max_length=60, blank=True, help_text="For company lists, e.g. Last six months."
+    )
+    snapshot_date = models.DateField(null=True, blank=True)
+    source_name = models.CharField(max_length=200, blank=True)
+    source_url = models.URLField(blank=True)
+    problems = models.ManyToManyField(Problem, through="ListEntry", related_name="lists")
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("prep:list-detail", args=[self.slug])
+
+
+class ListSectionQuerySet(CatalogueQuerySet):
+    parents = ("problem_list",)
+
+
+class ListSectionManager(models.Manager.from_queryset(ListSectionQuerySet)):
+    def get_by_natural_key(self, list_slug: str, slug: str):
+        return self.get(problem_list__slug=list_slug, slug=slug)
+
+
+class ListSection(models.Model):
+    """A named group inside a list, such as NeetCode's Sliding Window category."""
+
+    problem_list = models.ForeignKey(ProblemList, on_delete=models.CASCADE, related_name="sections")
+    slug = models.SlugField(max_length=120)
+    name = models.CharField(max_length=120)
+    position = models.PositiveSmallIntegerField(default=0)
+    is_archived = models.BooleanField("archived", default=False)
+
+    objects = ListSectionManager()
+
+    class Meta:
+        ordering = ["problem_list", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["problem_list", "slug"], name="unique_section_slug")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.problem_list.short_name}: {self.name}"
+
+    def natural_key(self) -> tuple[str, str]:
+        return (self.problem_list.slug, self.slug)
+
+    natural_key.dependencies = ["prep.problemlist"]
+
+
+class ListEntryQuerySet(CatalogueQuerySet):
+    parents = ("problem", "problem_list")
+
+    def active(self):
+        # A section is optional: an entry filed under an archived section is hidden with it.
+        return super().active().filter(Q(section__isnull=True) | Q(section__is_archived=False))
+
+    def for_page(self):
+        """Entries with everything a list row shows, in a fixed number of queries."""
+        memberships = (
+            ListEntry.objects.active()
+            .select_related("problem_list")
+            .only("problem_id", "problem_list__slug", "problem_list__short_name")
+            .order_by("problem_list__position")
+        )
+        return (
+            self.active()
+            .select_related("problem", "section")
+            .prefetch_related(
+                Prefetch("problem__topics", queryset=Topic.objects.order_by("name")),
+                Prefetch("problem__entries", queryset=memberships, to_attr="memberships"),
+            )
+        )
+
+    def with_progress_for(self, user, *, notes: bool = False):
+        """Annotate the user's status for each entry's problem, whether they wrote notes, and
+        (if asked) the notes themselves."""
+        # Imported here: progress builds on the catalogue, not the other way round.
+        from prep.models.progress import ProblemProgress, Status
+
+        mine = ProblemProgress.objects.filter(user=user, problem=OuterRef("problem"))
+        entries = self.annotate(
+            status=Coalesce(Subquery(mine.values("status")[:1]), Value(Status.NOT_STARTED.value)),
+            has_notes=Exists(mine.exclude(notes="")),
+        )
+        if notes:
+            entries = entries.annotate(notes=Subquery(mine.values("notes")[:1]))
+        return entries
+
+
+class ListEntryManager(models.Manager.from_queryset(ListEntryQuerySet)):
+    def get_by_natural_key(self, list_slug: str, problem_slug: str):
+        return self.get(problem_list__slug=list_slug, problem__slug=problem_slug)
+
+
+class ListEntry(models.Model):
+    """A problem's place in a list: its position, section, and rank or frequency if known."""
+
+    problem_list = models.ForeignKey(ProblemList, on_delete=models.CASCADE, related_name="entries")
+    problem = models.ForeignKey(Problem, on_delete=models.PROTECT, related_name="entries")
+    section = models.ForeignKey(
+        ListSection, on_delete=models.PROTECT, null=True, blank=True, related_name="entries"
+    )
+    position = models.PositiveIntegerField()
+    rank = models.PositiveIntegerField(null=True, blank=True)
+    frequency = models.DecimalField(
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        help_text="How often the company asked it in the list's window, 0 to 100.",
+    )
+    is_archived = models.BooleanField("archived", default=False)
+
+    objects = ListEntryManager()
+
+    class Meta:
+        ordering = ["problem_list", "position"]
+        verbose_name_plural = "list entries"
+        constraints = [
+            models.UniqueConstraint(fields=["problem_list", "problem"], name="unique_list_problem")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.problem_list.short_name} #{self.position}: {self.problem.title}"
+
+    def natural_key(self) -> tuple[str, str]:
+        return (self.problem_list.slug, self.problem.slug)
+
+    def clean(self) -> None:
+        if self.section_id and self.section.problem_list_id != self.problem_list_id:
+            raise ValidationError({"section": "This section belongs to another list."})
+
+    natural_key.dependencies = ["prep.problemlist", "prep.problem", "prep.listsection"]
+
+
+class LearnCard(CatalogueItem):
+    """A LeetCode Explore Learn card, in study-path order."""
+
+    name = models.CharField(max_length=100)
+    position = models.PositiveSmallIntegerField()
+    summary = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["position"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def url(self) -> str:
+        return f"https://leetcode.com/explore/learn/card/{self.slug}/"
+
+
+class LearnChapterQuerySet(CatalogueQuerySet):
+    parents = ("card",)
+
+
+class LearnChapterManager(models.Manager.from_queryset(LearnChapterQuerySet)):
+    def get_by_natural_key(self, card_slug: str, slug: str):
+        return self.get(card__slug=card_slug, slug=slug)
+
+
+class LearnChapter(models.Model):
+    """A chapter of a Learn card."""
+
+    card = models.ForeignKey(LearnCard, on_delete=models.CASCADE, related_name="chapters")
+    slug = models.SlugField(max_length=120)
+    name = models.CharField(max_length=120)
+    position = models.PositiveSmallIntegerField()
+    leetcode_path = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text="The chapter's path inside the card, e.g. 521/introduction.",
+    )
+    is_archived = models.BooleanField("archived", default=False)
+
+    objects = LearnChapterManager()
+
+    class Meta:
+        ordering = ["card", "position"]
+        constraints = [models.UniqueConstraint(fields=["card", "slug"], name="unique_chapter_slug")]
+
+    def __str__(self) -> str:
+        return f"{self.card}: {self.name}"
+
+    def natural_key(self) -> tuple[str, str]:
+        return (self.card.slug, self.slug)
+
+    natural_key.dependencies = ["prep.learncard"]
+
+    @property
+    def url(self) -> str:
+        return f"{self.card.url}{self.leetcode_path}/" if self.leetcode_path else self.card.url
+
+
+class DesignStage(CatalogueItem):
+    """One of the seven stages of an ML system design answer, with our guidance."""
+
+    name = models.CharField(max_length=100)
+    position = models.PositiveSmallIntegerField()
+    minutes = models.PositiveSmallIntegerField(help_text="Suggested share of a 45-minute round.")
+    summary = models.CharField(max_length=300)
+    guidance = models.TextField()
+    checklist = models.TextField(help_text="One item to cover per line.")
+
+    class Meta:
+        ordering = ["position"]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.name}"
+
+    @property
+    def checklist_items(self) -> list[str]:
+        return [line.strip() for line in self.checklist.splitlines() if line.strip()]
+
+
+class PracticePromptQuerySet(CatalogueQuerySet):
+    def catalogue(self):
+        return self.filter(owner__isnull=True)
+
+    def visible_to(self, user):
+        """The catalogue's prompts, and the user's own private ones."""
+        return self.filter(Q(owner__isnull=True, is_archived=False) | Q(owner=user))
+
+
+class PracticePromptManager(models.Manager.from_queryset(PracticePromptQuerySet)):
+    def get_by_natural_key(self, slug: str):
+        return self.get(slug=slug)
+
+
+class PracticePrompt(CatalogueItem):
+    """An ML system design question to practise the seven stages on; a user's own if owned."""
+
+    title = models.CharField(max_length=200)
+    position = models.PositiveSmallIntegerField(default=1000)
+    brief = models.TextField()
+    source_name = models.CharField(max_length=200, blank=True)
+    source_url = models.URLField(blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="own_prompts",
+        help_text="Empty for catalogue prompts; set for a prompt a user wrote for themselves.",
+    )
+
+    objects = PracticePromptManager()
+
+    class Meta:
+        ordering = ["position", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("prep:prompt-detail", args=[self.slug])
+
+
+class FocusArea(CatalogueItem):
+    """A behavioral focus area, what it probes, and the scope expected at each level."""
+
+    name = models.CharField(max_length=60)
+    position = models.PositiveSmallIntegerField()
+    probes = models.TextField(help_text="What the interviewer is trying to learn.")
+    example_questions = models.TextField(blank=True, help_text="One question per line.")
+    scope_e4 = models.TextField("scope at E4")
+    scope_e5 = models.TextField("scope at E5")
+    scope_e6 = models.TextField("scope at E6")
+
+    class Meta:
+        ordering = ["position"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def example_question_list(self) -> list[str]:
+        return [line.strip() for line in self.example_questions.splitlines() if line.strip()]
+
+    @property
+    def scopes(self) -> list[tuple[str, str]]:
+        return [("E4", self.scope_e4), ("E5", self.scope_e5), ("E6", self.scope_e6)]
+
+
+class Resource(CatalogueItem):
+    """A recommended preparation resource, with a link."""
+
+    class Kind(models.TextChoices):
+        PRACTICE = "practice", "Coding practice"
+        BOOK = "book", "Book"
+        READING = "reading", "Reading"
+        MOCK = "mock", "Mock interviews"
+
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    position = models.PositiveSmallIntegerField()
+    url = models.URLField()
+    description = models.TextField()
+    is_paid = models.BooleanField("paid", default=False)
+
+    class Meta:
+        ordering = ["position"]
+
+    def __str__(self) -> str:
+        return self.name

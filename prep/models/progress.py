@@ -1,0 +1,210 @@
+"""A candidate's own data: their target, their work on problems, and what they have ticked off."""
+
+from datetime import date
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+
+from prep.models.catalogue import (
+    Company,
+    DesignStage,
+    LearnCard,
+    LearnChapter,
+    Level,
+    PhoneScreenSegment,
+    Problem,
+)
+
+
+class ProfileQuerySet(models.QuerySet):
+    def for_user(self, user) -> "Profile | None":
+        """The user's profile with its company, level and the level's phone screen, or None."""
+        segments = PhoneScreenSegment.objects.active()
+        return (
+            self.select_related("target_company", "target_level")
+            .prefetch_related(Prefetch("target_level__phone_screen", queryset=segments))
+            .filter(user=user)
+            .first()
+        )
+
+
+class Profile(models.Model):
+    """A candidate's target: which company and level they interview for, and when."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    target_company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="+")
+    target_level = models.ForeignKey(Level, on_delete=models.PROTECT, related_name="+")
+    interview_date = models.DateField(null=True, blank=True)
+    hours_per_week = models.PositiveSmallIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ProfileQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.target_company} {self.target_level}"
+
+    def days_left(self, today: date | None = None) -> int | None:
+        if self.interview_date is None:
+            return None
+        return (self.interview_date - (today or timezone.localdate())).days
+
+
+class Status(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    ATTEMPTED = "attempted", "Attempted"
+    SOLVED = "solved", "Solved"
+    NEEDS_REVIEW = "needs_review", "Needs review"
+    SKIPPED = "skipped", "Skipped"
+
+
+# A problem counts towards readiness once the candidate has solved it, shaky or not.
+SOLVED_STATUSES = (Status.SOLVED, Status.NEEDS_REVIEW)
+
+
+class ProblemProgressQuerySet(models.QuerySet):
+    def statuses(self, user, problem_ids) -> dict[int, str]:
+        rows = self.filter(user=user, problem_id__in=problem_ids)
+        return dict(rows.values_list("problem_id", "status"))
+
+
+class ProblemProgressManager(models.Manager.from_queryset(ProblemProgressQuerySet)):
+    def lock(self, user, problem: Problem) -> "ProblemProgress":
+        """The user's row for a problem, created if missing, locked until the transaction ends.
+
+        INSERT ... ON CONFLICT DO NOTHING first, so two concurrent first clicks can never create
+        two rows or fail on the unique constraint; then the row lock serialises the updates.
+        """
+        self.bulk_create([ProblemProgress(user=user, problem=problem)], ignore_conflicts=True)
+        return self.select_for_update().get(user=user, problem=problem)
+
+
+class ProblemProgress(models.Model):
+    """One candidate's work on one problem, shared by every list that holds the problem."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="problem_progress"
+    )
+    problem = models.ForeignKey(Problem, on_delete=models.PROTECT, related_name="progress")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
+    first_solved_on = models.DateField(null=True, blank=True)
+    last_practised_on = models.DateField(null=True, blank=True)
+    confidence = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    minutes_spent = models.PositiveIntegerField(default=0)
+    notes = models.TextField(blank=True, max_length=20_000)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ProblemProgressManager()
+
+    class Meta:
+        verbose_name_plural = "problem progress"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "problem"], name="unique_user_problem"),
+            models.CheckConstraint(
+                condition=Q(confidence__isnull=True) | Q(confidence__gte=1, confidence__lte=5),
+                name="confidence_1_to_5",
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.problem.title} ({self.get_status_display()})"
+
+    def mark(self, status: str) -> bool:
+        """Move to a new status, recording it in the history; False if nothing changed."""
+        if status == self.status:
+            return False
+        today = timezone.localdate()
+        ProblemEvent.objects.create(
+            user_id=self.user_id, problem_id=self.problem_id, old_status=self.status, status=status
+        )
+        self.status = status
+        if status != Status.NOT_STARTED:
+            self.last_practised_on = today
+        if status == Status.SOLVED and self.first_solved_on is None:
+            self.first_solved_on = today
+        self.save()
+        return True
+
+
+class ProblemEvent(models.Model):
+    """A status change of a problem by a candidate: the problem's history and recent activity."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="problem_events"
+    )
+    problem = models.ForeignKey(Problem, on_delete=models.PROTECT, related_name="+")
+    old_status = models.CharField(max_length=20, choices=Status.choices)
+    status = models.CharField(max_length=20, choices=Status.choices)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "problem", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.problem} {self.old_status} -> {self.status}"
+
+
+class ChapterDone(models.Model):
+    """A Learn card chapter a candidate has finished."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="chapters_done"
+    )
+    chapter = models.ForeignKey(LearnChapter, on_delete=models.PROTECT, related_name="+")
+    done_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "chapter"], name="unique_user_chapter")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.chapter}"
+
+
+class CardDone(models.Model):
+    """A Learn card ticked as a whole, for cards without chapter data."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cards_done"
+    )
+    card = models.ForeignKey(LearnCard, on_delete=models.PROTECT, related_name="+")
+    done_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "card"], name="unique_user_card")]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.card}"
+
+
+class StageStudied(models.Model):
+    """An ML system design stage a candidate has studied (practice on prompts is kept apart)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="stages_studied"
+    )
+    stage = models.ForeignKey(DesignStage, on_delete=models.PROTECT, related_name="+")
+    studied_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "stages studied"
+        constraints = [models.UniqueConstraint(fields=["user", "stage"], name="unique_user_stage")]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.stage}"
+
+
+def set_done(model: type[models.Model], *, user, done: bool, **item) -> None:
+    """Tick or untick a done-or-not item (chapter, card, stage); repeating either is harmless."""
+    if done:
+        model.objects.bulk_create([model(user=user, **item)], ignore_conflicts=True)
+    else:
+        model.objects.filter(user=user, **item).delete()
