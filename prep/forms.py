@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth.forms import UserCreationForm
 from django.contrib.auth.models import User
+from django.core.validators import MaxValueValidator
 
 from prep.models import (
     Company,
@@ -153,7 +154,7 @@ class ProblemStatusForm(StatusForm):
 
 class ChapterDoneForm(DoneForm):
     chapter = forms.ModelChoiceField(
-        LearnChapter.objects.filter(is_archived=False, card__is_archived=False),
+        LearnChapter.objects.active(),
         error_messages={"invalid_choice": "There is no such chapter."},
     )
 
@@ -289,7 +290,12 @@ class StoryForm(forms.ModelForm):
 
 
 class RerollForm(forms.Form):
-    position = forms.IntegerField(min_value=1, max_value=2)
+    position = forms.IntegerField(min_value=1)
+
+    def __init__(self, *args, positions: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["position"].max_value = positions
+        self.fields["position"].validators.append(MaxValueValidator(positions))
 
 
 class MockRecordForm(forms.Form):

@@ -23,8 +23,6 @@ from prep.models import (
     Story,
 )
 
-MOCK_PROBLEMS = 2
-
 
 def _candidates(user, profile: Profile, exclude: list[int]):
     """Easy and medium problems from the company's lists that the user has not solved."""
@@ -33,7 +31,6 @@ def _candidates(user, profile: Profile, exclude: list[int]):
     )
     on_lists = ListEntry.objects.active().filter(
         problem=OuterRef("pk"),
-        problem_list__is_archived=False,
         problem_list__company=profile.target_company,
         problem_list__kind=ProblemList.Kind.COMPANY,
     )
@@ -67,7 +64,7 @@ def start_mock(user, profile: Profile) -> MockRound:
             mock.story = random.choice(stories)
     mock.start()
     mock.save()
-    picked = _pick(_candidates(user, profile, []), MOCK_PROBLEMS)
+    picked = _pick(_candidates(user, profile, []), level.phone_screen_problems)
     MockProblem.objects.bulk_create(
         MockProblem(mock=mock, problem_id=pk, position=n) for n, pk in enumerate(picked, 1)
     )

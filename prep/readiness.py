@@ -7,7 +7,7 @@ the candidate's progress: counts are aggregated in the database, never by loopin
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from prep.models import (
@@ -80,7 +80,7 @@ def _tallies(user, entries: QuerySet, key: str) -> dict[int, Tally]:
 
 
 def list_tallies(user, lists: QuerySet | None = None) -> dict[int, Tally]:
-    entries = ListEntry.objects.active().filter(problem_list__is_archived=False)
+    entries = ListEntry.objects.active()
     if lists is not None:
         entries = entries.filter(problem_list__in=lists)
     return _tallies(user, entries, "problem_list_id")
@@ -95,8 +95,9 @@ def _problem_share(user, entries: QuerySet) -> Tally:
     """Distinct problems among some entries, and how many the user solved: two queries."""
     problem_ids = entries.values("problem_id")
     total = Problem.objects.active().filter(pk__in=problem_ids).count()
+    # `entries` are active, so their problems are too.
     solved = ProblemProgress.objects.filter(
-        user=user, status__in=SOLVED_STATUSES, problem__in=problem_ids, problem__is_archived=False
+        user=user, status__in=SOLVED_STATUSES, problem__in=problem_ids
     ).count()
     return Tally(solved=solved, total=total)
 
@@ -118,14 +119,16 @@ class CardProgress:
 
 def card_progress(user) -> list[CardProgress]:
     """Chapters done per Learn card; a card without chapters counts as one item: four queries."""
-    cards = list(
-        LearnCard.objects.active()
-        .annotate(n_chapters=Count("chapters", filter=Q(chapters__is_archived=False)))
-        # Explicit: Meta.ordering does not apply to a query that groups rows.
-        .order_by("position")
+    chapters = (
+        LearnChapter.objects.active()
+        .filter(card=OuterRef("pk"))
+        .values("card")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
+    cards = list(LearnCard.objects.active().annotate(n_chapters=Coalesce(Subquery(chapters), 0)))
     done = dict(
-        ChapterDone.objects.filter(user=user, chapter__is_archived=False)
+        ChapterDone.objects.filter(user=user, chapter__in=LearnChapter.objects.active())
         .values_list("chapter__card_id")
         .annotate(n=Count("id"))
     )
@@ -184,9 +187,7 @@ def readiness_for(user, profile: Profile, cards: list[CardProgress] | None = Non
     """Readiness per round of the profile's loop, from progress along the study path."""
     cards = card_progress(user) if cards is None else cards
     learn = sum(c.fraction for c in cards) / len(cards) if cards else 0.0
-    company_lists = ListEntry.objects.active().filter(
-        problem_list__is_archived=False, problem_list__company=profile.target_company
-    )
+    company_lists = ListEntry.objects.active().filter(problem_list__company=profile.target_company)
     parts = {
         "roadmap": _problem_share(
             user, ListEntry.objects.active().filter(problem_list__kind=ProblemList.Kind.ROADMAP)
@@ -284,7 +285,7 @@ def next_up(user, profile: Profile, limit: int = 5) -> list[NextItem]:
     """The next few items along the study path: unfinished Learn chapters, then problems."""
     done_chapters = ChapterDone.objects.filter(user=user, chapter=OuterRef("pk"))
     chapters = (
-        LearnChapter.objects.filter(is_archived=False, card__is_archived=False)
+        LearnChapter.objects.active()
         .exclude(Exists(done_chapters))
         .select_related("card")
         .order_by("card__position", "position")[:limit]
@@ -303,7 +304,7 @@ def next_up(user, profile: Profile, limit: int = 5) -> list[NextItem]:
     # Lists overlap (Blind 75 sits inside NeetCode 150): fetch a few extra, keep the first of each.
     entries = (
         ListEntry.objects.active()
-        .filter(path, problem_list__is_archived=False)
+        .filter(path)
         .exclude(Exists(finished))
         .select_related("problem", "problem_list")
         .order_by("problem_list__position", "position")[: limit * 4]

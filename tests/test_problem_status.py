@@ -1,6 +1,5 @@
 """Ticking a problem's status: from a list row (htmx or a plain form) and from the dashboard."""
 
-import json
 import re
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
@@ -9,7 +8,15 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from prep.models import ListSection, Problem, ProblemEvent, ProblemProgress, Status
+from prep.models import (
+    ChapterDone,
+    LearnChapter,
+    ListSection,
+    Problem,
+    ProblemEvent,
+    ProblemProgress,
+    Status,
+)
 
 pytestmark = pytest.mark.usefixtures("catalog")
 
@@ -140,10 +147,11 @@ def test_htmx_tick_returns_the_row_and_out_of_band_counters(alice_client):
     )
 
 
-def test_htmx_tick_triggers_progress_changed(alice_client):
+def test_htmx_tick_sends_no_event_that_nothing_listens_for(alice_client):
     response = _tick(alice_client, "attempted", list="blind-75", headers=_htmx())
 
-    assert "progress-changed" in json.loads(response["HX-Trigger"])
+    assert response.status_code == 200
+    assert "HX-Trigger" not in response
 
 
 def test_htmx_tick_on_a_list_without_sections_sends_no_section_counter(alice_client):
@@ -157,18 +165,31 @@ def test_htmx_tick_on_a_list_without_sections_sends_no_section_counter(alice_cli
     assert "section-counter" not in html
 
 
-def test_htmx_tick_from_the_dashboard_returns_the_control_and_the_readiness_panel(
+def test_htmx_tick_from_the_dashboard_refreshes_readiness_next_up_and_activity(
     alice_client, alice_e5
 ):
     response = _tick(alice_client, "solved", headers=_htmx("/"))
 
     assert response.status_code == 200
+    assert response["HX-Retarget"] == "#dashboard-panels"
     html = response.content.decode()
     assert "<html" not in html
-    assert html.lstrip().startswith("<form")
-    assert _selected_status(html, "two-sum") == "solved"
-    assert re.search(r'<section id="readiness"[^>]*hx-swap-oob="true"', html)
+    assert html.lstrip().startswith('<div id="dashboard-panels"')
     assert '<dd id="coding-readiness">1%</dd>' in html
+    activity = re.search(r'<h2 id="activity-title">.*?</section>', html, re.S).group(0)
+    assert "Two Sum</a>:\n          solved" in activity
+    assert re.search(r'aria-label="NeetCode 150: 1 of 150 solved"', html)
+
+
+def test_htmx_tick_of_an_attempt_from_the_dashboard_keeps_it_in_next_up(alice_client, alice_e5):
+    # Learn chapters come first in "Next up": finish them so problems show.
+    for chapter in LearnChapter.objects.all():
+        ChapterDone.objects.create(user=alice_e5.user, chapter=chapter)
+    assert _selected_status(alice_client.get("/").content.decode(), "two-sum") == "not_started"
+
+    response = _tick(alice_client, "attempted", headers=_htmx("/"))
+
+    assert _selected_status(response.content.decode(), "two-sum") == "attempted"
 
 
 def test_htmx_tick_from_another_page_without_a_list_sends_no_readiness_panel(

@@ -12,7 +12,7 @@ Views and readiness call `.active()` and never filter `is_archived` by hand.
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
@@ -74,6 +74,9 @@ class Level(CatalogueItem):
     onsite_coding_rounds = models.PositiveSmallIntegerField()
     onsite_ml_design_rounds = models.PositiveSmallIntegerField()
     onsite_behavioral_rounds = models.PositiveSmallIntegerField()
+    phone_screen_problems = models.PositiveSmallIntegerField(
+        default=2, help_text="Coding problems a phone screen gives, and so a mock phone screen."
+    )
     summary = models.TextField(blank=True)
 
     class Meta:
@@ -90,6 +93,10 @@ class Level(CatalogueItem):
     @property
     def phone_screen_minutes(self) -> int:
         return sum(segment.minutes for segment in self.phone_screen_segments)
+
+    @property
+    def phone_screen_coding_minutes(self) -> int:
+        return sum(s.minutes for s in self.phone_screen_segments if s.kind == "coding")
 
     @property
     def has_behavioral_phone_screen(self) -> bool:
@@ -166,6 +173,24 @@ class Topic(CatalogueItem):
         return self.name
 
 
+class ProblemQuerySet(CatalogueQuerySet):
+    def visible_to(self, user):
+        """Active problems, and archived ones the user has worked on: their status, notes,
+        history and mock attempts stay theirs to read after a problem leaves the catalogue."""
+        # Imported here: progress builds on the catalogue, not the other way round.
+        from prep.models.practice import MockProblem
+        from prep.models.progress import ProblemEvent, ProblemProgress
+
+        mine = [
+            ProblemProgress.objects.filter(user=user, problem=OuterRef("pk")),
+            ProblemEvent.objects.filter(user=user, problem=OuterRef("pk")),
+            MockProblem.objects.filter(mock__user=user, problem=OuterRef("pk")),
+        ]
+        return self.filter(
+            Q(is_archived=False) | Q(Exists(mine[0])) | Q(Exists(mine[1])) | Q(Exists(mine[2]))
+        )
+
+
 class Problem(CatalogueItem):
     """A LeetCode problem; one row however many lists hold it."""
 
@@ -182,6 +207,8 @@ class Problem(CatalogueItem):
     )
     topics = models.ManyToManyField(Topic, blank=True, related_name="problems")
 
+    objects = SlugManager.from_queryset(ProblemQuerySet)()
+
     class Meta:
         ordering = ["leetcode_id"]
 
@@ -194,6 +221,19 @@ class Problem(CatalogueItem):
     @property
     def url(self) -> str:
         return f"https://leetcode.com/problems/{self.slug}/"
+
+
+class ProblemListQuerySet(CatalogueQuerySet):
+    def with_size(self):
+        """Annotate `size`: how many active entries each list holds."""
+        entries = (
+            ListEntry.objects.active()
+            .filter(problem_list=OuterRef("pk"))
+            .values("problem_list")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return self.annotate(size=Coalesce(Subquery(entries), 0))
 
 
 class ProblemList(CatalogueItem):
@@ -221,6 +261,8 @@ class ProblemList(CatalogueItem):
     source_name = models.CharField(max_length=200, blank=True)
     source_url = models.URLField(blank=True)
     problems = models.ManyToManyField(Problem, through="ListEntry", related_name="lists")
+
+    objects = SlugManager.from_queryset(ProblemListQuerySet)()
 
     class Meta:
         ordering = ["position", "name"]
@@ -284,12 +326,26 @@ class ListEntryQuerySet(CatalogueQuerySet):
         )
         return (
             self.active()
+            .with_place()
             .select_related("problem", "section")
             .prefetch_related(
                 Prefetch("problem__topics", queryset=Topic.objects.order_by("name")),
                 Prefetch("problem__entries", queryset=memberships, to_attr="memberships"),
             )
         )
+
+    def with_place(self):
+        """Annotate `place`: the entry's number in its list as users see it (1, 2, 3 ...), counted
+        over active entries in order, so it matches the order even after an admin reorders,
+        archives or re-ranks entries."""
+        before = (
+            ListEntry.objects.active()
+            .filter(problem_list=OuterRef("problem_list"), position__lt=OuterRef("position"))
+            .values("problem_list")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return self.annotate(place=Coalesce(Subquery(before), 0) + 1)
 
     def with_progress_for(self, user, *, notes: bool = False):
         """Annotate the user's status for each entry's problem, whether they wrote notes, and
@@ -501,6 +557,10 @@ class FocusArea(CatalogueItem):
     @property
     def scopes(self) -> list[tuple[str, str]]:
         return [("E4", self.scope_e4), ("E5", self.scope_e5), ("E6", self.scope_e6)]
+
+    def scope_for(self, level: "Level | None") -> str:
+        """The scope expected at a level, by the level's name; E5's when the level has none."""
+        return dict(self.scopes).get(level.name if level else "", self.scope_e5)
 
 
 class Resource(CatalogueItem):

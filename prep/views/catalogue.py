@@ -1,5 +1,5 @@
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -15,17 +15,11 @@ from prep.models import (
     Resource,
 )
 
-ACTIVE_ENTRIES = Q(entries__is_archived=False, entries__problem__is_archived=False)
-
 
 @require_GET
 @login_required
 def study_path(request: HttpRequest) -> HttpResponse:
-    lists = (
-        ProblemList.objects.active()
-        .annotate(size=Count("entries", filter=ACTIVE_ENTRIES))
-        .order_by("position")  # Meta.ordering does not apply to a query that groups rows.
-    )
+    lists = ProblemList.objects.active().with_size()
     return render(
         request,
         "prep/study_path.html",
@@ -48,7 +42,7 @@ def behavioral(request: HttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 def loops(request: HttpRequest) -> HttpResponse:
-    segments = PhoneScreenSegment.objects.filter(is_archived=False)
+    segments = PhoneScreenSegment.objects.active()
     levels = Level.objects.active().prefetch_related(Prefetch("phone_screen", queryset=segments))
     return render(
         request,

@@ -16,7 +16,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import trigger_client_event
 
 from prep import mocks, readiness, timers
 from prep.forms import (
@@ -37,7 +36,7 @@ from prep.models import (
     StageWork,
     Story,
 )
-from prep.views.progress import PROGRESS_CHANGED, _bad_request, _messages
+from prep.views.responses import bad_request, form_errors
 
 # --- ML system design workspace ----------------------------------------------------------------
 
@@ -96,7 +95,7 @@ def stage_work(request: HttpRequest, slug: str, stage: str) -> HttpResponse:
         if request.htmx:
             context = {"prompt": prompt, "stage": stage, "form": form, "work": None}
             return render(request, "prep/prompt_detail.html#stage-work", context, status=400)
-        return _bad_request(request, _messages(form))
+        return bad_request(request, form_errors(form))
     with transaction.atomic():
         attempt = DesignAttempt.objects.open_for(request.user, prompt)
         StageWork.objects.bulk_create(
@@ -116,8 +115,7 @@ def stage_work(request: HttpRequest, slug: str, stage: str) -> HttpResponse:
         "form": StageWorkForm(instance=work, prefix=stage.slug),
         "saved": True,
     }
-    response = render(request, "prep/prompt_detail.html#stage-work", context)
-    return trigger_client_event(response, PROGRESS_CHANGED)
+    return render(request, "prep/prompt_detail.html#stage-work", context)
 
 
 @require_POST
@@ -126,7 +124,7 @@ def prompt_timer(request: HttpRequest, slug: str) -> HttpResponse:
     prompt = _prompt(request, slug)
     form = TimerForm(request.POST)
     if not form.is_valid():
-        return _bad_request(request, _messages(form))
+        return bad_request(request, form_errors(form))
     action = form.cleaned_data["action"]
     with transaction.atomic():
         if action == "start":
@@ -185,6 +183,8 @@ def attempt_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def story_list(request: HttpRequest) -> HttpResponse:
     stories = list(request.user.stories.prefetch_related("focus_areas"))
     areas = list(FocusArea.objects.active())
+    profile = Profile.objects.for_user(request.user)
+    level = profile.target_level if profile else None
     return render(
         request,
         "prep/stories.html",
@@ -192,9 +192,8 @@ def story_list(request: HttpRequest) -> HttpResponse:
             "stories": stories,
             "areas": areas,
             "grid": readiness.coverage_grid(stories, areas),
-            "level": getattr(
-                Profile.objects.filter(user=request.user).first(), "target_level", None
-            ),
+            "level": level,
+            "scopes": [(area, area.scope_for(level)) for area in areas],
         },
     )
 
@@ -237,10 +236,7 @@ def story_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def mock_start(request: HttpRequest) -> HttpResponse:
-    profile = Profile.objects.select_related("target_level", "target_company").filter(
-        user=request.user
-    )
-    profile = profile.first()
+    profile = Profile.objects.for_user(request.user)
     if profile is None:
         return redirect("prep:onboarding")
     mock = mocks.start_mock(request.user, profile)
@@ -275,9 +271,9 @@ def _mock_context(mock: MockRound, form: MockRecordForm | None = None) -> dict:
 @login_required
 def mock_reroll(request: HttpRequest, pk: int) -> HttpResponse:
     mock = _mock(request, pk)
-    form = RerollForm(request.POST)
+    form = RerollForm(request.POST, positions=mock.problems.count())
     if not form.is_valid() or mock.is_recorded:
-        return _bad_request(request, _messages(form) or "This mock is already recorded.")
+        return bad_request(request, form_errors(form) or "This mock is already recorded.")
     if not mocks.reroll(mock, form.cleaned_data["position"]):
         messages.info(request, "No other unsolved easy or medium problem is left to swap in.")
     return redirect(mock)
@@ -289,7 +285,7 @@ def mock_timer(request: HttpRequest, pk: int) -> HttpResponse:
     mock = _mock(request, pk)
     form = TimerForm(request.POST)
     if not form.is_valid():
-        return _bad_request(request, _messages(form))
+        return bad_request(request, form_errors(form))
     with transaction.atomic():
         mock = MockRound.objects.select_for_update().get(pk=mock.pk)
         timers.apply_timer_action(mock, form.cleaned_data["action"])
@@ -306,7 +302,7 @@ def mock_record(request: HttpRequest, pk: int) -> HttpResponse:
     problems = list(mock.problems.select_related("problem"))
     form = MockRecordForm(request.POST, problems=problems)
     if mock.is_recorded:
-        return _bad_request(request, "This mock is already recorded.")
+        return bad_request(request, "This mock is already recorded.")
     if not form.is_valid():
         return render(request, "prep/mock_detail.html", _mock_context(mock, form), status=400)
     mocks.record_mock(mock, form.cleaned_data)

@@ -1,27 +1,26 @@
 """A candidate's progress: the dashboard, list pages with status controls, and the tick endpoints.
 
-Every write endpoint works two ways: htmx swaps the changed row and its counters in place, and a
-plain form post (JavaScript off) redirects back to the page it came from.
+Every write endpoint works two ways: a plain form post (JavaScript off) redirects back to the page
+it came from, and htmx gets the ticked control back plus out-of-band copies of whatever else on
+the page the tick changed (`_after_tick` knows which page is which). On the dashboard nearly
+everything depends on a tick, so there the tick answers with the dashboard's panels instead.
 """
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
-from django_htmx.http import reswap, retarget, trigger_client_event
+from django_htmx.http import reswap, retarget
 
 from prep import readiness
 from prep.forms import (
     CardDoneForm,
     ChapterDoneForm,
-    ListFilterForm,
     ProblemStatusForm,
     ProgressForm,
     StageStudiedForm,
@@ -33,8 +32,6 @@ from prep.models import (
     LearnChapter,
     ListEntry,
     MockProblem,
-    MockRound,
-    PhoneScreenSegment,
     PracticePrompt,
     Problem,
     ProblemEvent,
@@ -43,77 +40,26 @@ from prep.models import (
     Profile,
     StageStudied,
     Status,
-    Topic,
     set_done,
 )
-
-PROGRESS_CHANGED = "progress-changed"
+from prep.views.progress_context import (
+    dashboard_context,
+    filtered_entries,
+    group_by_section,
+    list_counters,
+    list_filter_form,
+)
+from prep.views.responses import back, bad_request, form_errors
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return render(request, "prep/landing.html")
-    profile = _profile(request.user)
+    profile = Profile.objects.for_user(request.user)
     if profile is None:
         return redirect("prep:onboarding")
-    return render(request, "prep/dashboard.html", _dashboard_context(request.user, profile))
-
-
-def _profile(user) -> Profile | None:
-    segments = PhoneScreenSegment.objects.filter(is_archived=False)
-    return (
-        Profile.objects.select_related("target_company", "target_level")
-        .prefetch_related(Prefetch("target_level__phone_screen", queryset=segments))
-        .filter(user=user)
-        .first()
-    )
-
-
-def _readiness_context(user, profile: Profile, cards=None) -> dict:
-    """What the dashboard's readiness panel needs, on the page or swapped in after a tick."""
-    return {
-        "profile": profile,
-        "level": profile.target_level,
-        "readiness": readiness.readiness_for(user, profile, cards),
-        "weights": readiness.CODING_WEIGHTS,
-    }
-
-
-def _dashboard_context(
-    user, profile: Profile, list_url=ProblemList.get_absolute_url, *, read_only: bool = False
-) -> dict:
-    """Everything the dashboard shows; `list_url` says where a list's name links to, and a
-    read-only copy (the mentor's) leaves out what only the candidate can act on."""
-    cards = readiness.card_progress(user)
-    lists = list(ProblemList.objects.active())
-    tallies = readiness.list_tallies(user)
-    roadmap = next((pl for pl in lists if pl.kind == ProblemList.Kind.ROADMAP), None)
-    sections = []
-    if roadmap is not None:
-        by_section = readiness.section_tallies(user, roadmap)
-        sections = [
-            (section, by_section[section.pk])
-            for section in roadmap.sections.filter(is_archived=False)
-            if section.pk in by_section
-        ]
-    return {
-        **_readiness_context(user, profile, cards),
-        "lists": [(pl, tallies[pl.pk], list_url(pl)) for pl in lists if pl.pk in tallies],
-        "roadmap": roadmap,
-        "roadmap_url": list_url(roadmap) if roadmap else "",
-        "sections": sections,
-        "cards": cards,
-        "cards_done": sum(1 for c in cards if c.is_done),
-        "next_up": [] if read_only else readiness.next_up(user, profile),
-        "activity": readiness.recent_activity(user),
-        "mocks": MockRound.objects.filter(user=user)
-        .prefetch_related(
-            Prefetch("problems", queryset=MockProblem.objects.select_related("problem"))
-        )
-        .order_by("-started_at")[:5],
-        "days_left": profile.days_left(),
-    }
+    return render(request, "prep/dashboard.html", dashboard_context(request.user, profile))
 
 
 @require_GET
@@ -122,79 +68,30 @@ def _dashboard_context(
 def list_detail(request: HttpRequest, slug: str) -> HttpResponse:
     lists = ProblemList.objects.active().select_related("company")
     problem_list = get_object_or_404(lists, slug=slug)
-    sections = list(problem_list.sections.filter(is_archived=False))
-    form = _filter_form(request, problem_list, sections)
+    sections = list(problem_list.sections.active())
+    form = list_filter_form(request, problem_list, sections)
     context = {"problem_list": problem_list, "form": form, "groups": []}
-    context.update(_counters(request.user, problem_list))
+    context.update(list_counters(request.user, problem_list))
     status = 400
     if form.is_valid():
         entries = problem_list.entries.for_page().with_progress_for(request.user)
-        context["groups"] = _group_by_section(list(_filtered(entries, form)), sections)
+        context["groups"] = group_by_section(list(filtered_entries(entries, form)), sections)
         status = 200
     if request.htmx and request.htmx.target == "list-body":
         return render(request, "prep/list_detail.html#list-body", context, status=status)
     return render(request, "prep/list_detail.html", context, status=status)
 
 
-def _filter_form(request, problem_list: ProblemList, sections) -> ListFilterForm:
-    topics = (
-        Topic.objects.filter(problems__entries__problem_list=problem_list)
-        .distinct()
-        .values_list("slug", "name")
-    )
-    others = ProblemList.objects.active().exclude(pk=problem_list.pk).values_list("slug", "name")
-    return ListFilterForm(
-        request.GET,
-        difficulties=Problem.Difficulty.choices,
-        sections=[(s.slug, s.name) for s in sections],
-        topics=list(topics),
-        other_lists=list(others),
-    )
-
-
-def _filtered(entries, form: ListFilterForm):
-    data = form.cleaned_data
-    if data["q"]:
-        entries = entries.filter(problem__title__icontains=data["q"])
-    if data["status"]:
-        entries = entries.filter(status=data["status"])
-    if data["difficulty"]:
-        entries = entries.filter(problem__difficulty=data["difficulty"])
-    if data.get("section"):
-        entries = entries.filter(section__slug=data["section"])
-    if data["topic"]:
-        entries = entries.filter(problem__topics__slug=data["topic"])
-    if data["not_in"]:
-        # One Exists, so "in that list" and "not archived" are about the same entry.
-        elsewhere = ListEntry.objects.filter(
-            problem=OuterRef("problem"), problem_list__slug=data["not_in"], is_archived=False
-        )
-        entries = entries.exclude(Exists(elsewhere))
-    return entries
-
-
-def _group_by_section(entries: list[ListEntry], sections: list) -> list[tuple]:
-    """Pair each section with its entries, in list order; entries with no section go first."""
-    by_section: dict[int | None, list[ListEntry]] = {}
-    for entry in entries:
-        by_section.setdefault(entry.section_id, []).append(entry)
-    groups = [(None, by_section[None])] if None in by_section else []
-    groups += [(s, by_section[s.pk]) for s in sections if s.pk in by_section]
-    return groups
-
-
-def _counters(user, problem_list: ProblemList) -> dict:
-    tally = readiness.list_tallies(user, ProblemList.objects.filter(pk=problem_list.pk))
-    return {
-        "tally": tally.get(problem_list.pk, readiness.Tally()),
-        "section_tallies": readiness.section_tallies(user, problem_list),
-    }
+def _problem(request: HttpRequest, slug: str) -> Problem:
+    # Archived problems stay reachable for users who worked on them.
+    problems = Problem.objects.visible_to(request.user).prefetch_related("topics")
+    return get_object_or_404(problems, slug=slug)
 
 
 @require_GET
 @login_required
 def problem_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    problem = get_object_or_404(Problem.objects.active().prefetch_related("topics"), slug=slug)
+    problem = _problem(request, slug)
     mine = ProblemProgress.objects.filter(user=request.user, problem=problem).first()
     return render(request, "prep/problem_detail.html", _problem_context(request, problem, mine))
 
@@ -202,7 +99,8 @@ def problem_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def _problem_context(request, problem: Problem, mine: ProblemProgress | None, form=None) -> dict:
     memberships = (
         ListEntry.objects.active()
-        .filter(problem=problem, problem_list__is_archived=False)
+        .with_place()
+        .filter(problem=problem)
         .select_related("problem_list")
         .order_by("problem_list__position")
     )
@@ -222,7 +120,7 @@ def _problem_context(request, problem: Problem, mine: ProblemProgress | None, fo
 @require_POST
 @login_required
 def problem_progress(request: HttpRequest, slug: str) -> HttpResponse:
-    problem = get_object_or_404(Problem.objects.active(), slug=slug)
+    problem = _problem(request, slug)
     mine = ProblemProgress.objects.filter(user=request.user, problem=problem).first()
     form = ProgressForm(request.POST, instance=mine or ProblemProgress(problem=problem))
     if not form.is_valid():
@@ -247,12 +145,16 @@ def problem_status(request: HttpRequest) -> HttpResponse:
     with transaction.atomic():
         ProblemProgress.objects.lock(request.user, problem).mark(form.cleaned_data["status"])
     if not request.htmx:
-        return _back(request, f"#problem-{problem.slug}")
+        return back(request, f"#problem-{problem.slug}")
     if problem_list is not None:
-        response = _row_response(request, problem_list, problem)
-    else:
-        response = _status_control_response(request, problem)
-    return trigger_client_event(response, PROGRESS_CHANGED)
+        return _row_response(request, problem_list, problem)
+    status = (
+        ProblemProgress.objects.filter(user=request.user, problem=problem)
+        .values_list("status", flat=True)
+        .first()
+    )
+    context = {"problem": problem, "status": status}
+    return _after_tick(request, "prep/_status_form.html", context, problem=problem)
 
 
 def _row_response(request, problem_list: ProblemList, problem: Problem, **extra) -> HttpResponse:
@@ -261,7 +163,7 @@ def _row_response(request, problem_list: ProblemList, problem: Problem, **extra)
         problem_list.entries.for_page().with_progress_for(request.user), problem=problem
     )
     context = {"problem_list": problem_list, "entry": entry, **extra}
-    context.update(_counters(request.user, problem_list))
+    context.update(list_counters(request.user, problem_list))
     html = render_to_string("prep/list_detail.html#problem-row", context, request)
     html += render_to_string("prep/list_detail.html#list-counters", {**context, "oob": True})
     if entry.section_id:
@@ -270,41 +172,14 @@ def _row_response(request, problem_list: ProblemList, problem: Problem, **extra)
     return HttpResponse(html, status=400 if extra.get("error") else 200)
 
 
-def _status_control_response(request, problem: Problem) -> HttpResponse:
-    """The status control on its own, plus whatever else on the page depends on it."""
-    status = (
-        ProblemProgress.objects.filter(user=request.user, problem=problem)
-        .values_list("status", flat=True)
-        .first()
-    )
-    context = {"problem": problem, "status": status}
-    html = render_to_string("prep/_status_form.html", context, request)
-    return HttpResponse(html + _oob_after_tick(request, problem=problem))
-
-
 def _status_error(request, form: ProblemStatusForm) -> HttpResponse:
-    message = " ".join(e for errors in form.errors.values() for e in errors)
+    message = form_errors(form)
     problem, problem_list = form.cleaned_data.get("problem"), form.cleaned_data.get("list")
     in_list = problem_list is not None and not form.non_field_errors()
     if request.htmx and problem is not None and in_list:
         # The row exists on the page: say what went wrong inside it.
         return _row_response(request, problem_list, problem, error=message)
-    return _bad_request(request, message)
-
-
-def _bad_request(request, message: str) -> HttpResponse:
-    if request.htmx:
-        response = render(request, "prep/_error.html", {"message": message}, status=400)
-        return reswap(retarget(response, "#htmx-errors"), "innerHTML")
-    return render(request, "prep/bad_request.html", {"message": message}, status=400)
-
-
-def _back(request, anchor: str = "") -> HttpResponse:
-    """Redirect a plain form post back to the page it came from (only ever this site)."""
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        target = "/"
-    return redirect(target.split("#")[0] + anchor)
+    return bad_request(request, message)
 
 
 @require_POST
@@ -312,13 +187,13 @@ def _back(request, anchor: str = "") -> HttpResponse:
 def chapter_done(request: HttpRequest) -> HttpResponse:
     form = ChapterDoneForm(request.POST)
     if not form.is_valid():
-        return _bad_request(request, _messages(form))
+        return bad_request(request, form_errors(form))
     chapter, done = form.cleaned_data["chapter"], form.cleaned_data["done"]
     set_done(ChapterDone, user=request.user, done=done, chapter=chapter)
     if not request.htmx:
-        return _back(request, f"#card-{chapter.card.slug}")
+        return back(request, f"#card-{chapter.card.slug}")
     context = {"chapter": chapter, "is_done": done}
-    return _toggle_response(request, "prep/_chapter_toggle.html", context, card_id=chapter.card_id)
+    return _after_tick(request, "prep/_chapter_toggle.html", context, card_id=chapter.card_id)
 
 
 @require_POST
@@ -326,72 +201,13 @@ def chapter_done(request: HttpRequest) -> HttpResponse:
 def card_done(request: HttpRequest) -> HttpResponse:
     form = CardDoneForm(request.POST)
     if not form.is_valid():
-        return _bad_request(request, _messages(form))
+        return bad_request(request, form_errors(form))
     card, done = form.cleaned_data["card"], form.cleaned_data["done"]
     set_done(CardDone, user=request.user, done=done, card=card)
     if not request.htmx:
-        return _back(request, f"#card-{card.slug}")
+        return back(request, f"#card-{card.slug}")
     context = {"card": card, "is_done": done}
-    return _toggle_response(request, "prep/_card_toggle.html", context, card_id=card.pk)
-
-
-def _toggle_response(request, template: str, context: dict, **oob) -> HttpResponse:
-    """A ticked control re-rendered, plus the out-of-band updates of the page it sits on."""
-    html = render_to_string(template, context, request) + _oob_after_tick(request, **oob)
-    return trigger_client_event(HttpResponse(html), PROGRESS_CHANGED)
-
-
-def _oob_after_tick(request, card_id: int | None = None, problem: Problem | None = None) -> str:
-    """Out-of-band updates for the page the tick came from: counters that depend on it."""
-    page = (request.htmx.current_url_abs_path or "").split("?")[0]
-    if problem is not None and page == problem.get_absolute_url():
-        history = ProblemEvent.objects.filter(user=request.user, problem=problem)[:50]
-        context = {"history": history, "oob": True}
-        return render_to_string("prep/problem_detail.html#history", context)
-    if page == reverse("prep:home"):
-        profile = _profile(request.user)
-        if profile is not None:
-            context = {**_readiness_context(request.user, profile), "oob": True}
-            return render_to_string("prep/dashboard.html#readiness", context, request)
-    elif card_id is not None and page == reverse("prep:learn-cards"):
-        card = next(c for c in readiness.card_progress(request.user) if c.card.pk == card_id)
-        return render_to_string("prep/learn_cards.html#card-count", {"item": card, "oob": True})
-    return ""
-
-
-@require_GET
-@login_required
-def learn_cards(request: HttpRequest) -> HttpResponse:
-    cards = readiness.card_progress(request.user)
-    chapters: dict[int, list] = {}
-    active_chapters = LearnChapter.objects.filter(
-        is_archived=False, card__is_archived=False
-    ).select_related("card")
-    for chapter in active_chapters.order_by("card__position", "position"):
-        chapters.setdefault(chapter.card_id, []).append(chapter)
-    done = set(ChapterDone.objects.filter(user=request.user).values_list("chapter_id", flat=True))
-    items = [(card, chapters.get(card.card.pk, [])) for card in cards]
-    return render(
-        request,
-        "prep/learn_cards.html",
-        {"items": items, "done_chapters": done, "cards_done": sum(c.is_done for c in cards)},
-    )
-
-
-@require_GET
-@login_required
-def ml_design(request: HttpRequest) -> HttpResponse:
-    studied = set(StageStudied.objects.filter(user=request.user).values_list("stage_id", flat=True))
-    return render(
-        request,
-        "prep/ml_design.html",
-        {
-            "stages": DesignStage.objects.active(),
-            "studied": studied,
-            "prompts": PracticePrompt.objects.active().catalogue(),
-            "own_prompts": PracticePrompt.objects.filter(owner=request.user),
-        },
-    )
+    return _after_tick(request, "prep/_card_toggle.html", context, card_id=card.pk)
 
 
 @require_POST
@@ -399,14 +215,83 @@ def ml_design(request: HttpRequest) -> HttpResponse:
 def stage_studied(request: HttpRequest) -> HttpResponse:
     form = StageStudiedForm(request.POST)
     if not form.is_valid():
-        return _bad_request(request, _messages(form))
+        return bad_request(request, form_errors(form))
     stage = form.cleaned_data["stage"]
     set_done(StageStudied, user=request.user, done=form.cleaned_data["done"], stage=stage)
     if not request.htmx:
-        return _back(request, f"#stage-{stage.slug}")
+        return back(request, f"#stage-{stage.slug}")
     context = {"stage": stage, "is_done": form.cleaned_data["done"]}
-    return _toggle_response(request, "prep/_stage_toggle.html", context)
+    return _after_tick(request, "prep/_stage_toggle.html", context)
 
 
-def _messages(form) -> str:
-    return " ".join(e for errors in form.errors.values() for e in errors)
+def _after_tick(
+    request, template: str, context: dict, *, card_id: int | None = None, problem=None
+) -> HttpResponse:
+    """The ticked control re-rendered, plus out-of-band copies of the regions of the page it
+    came from that depend on it; from the dashboard, the dashboard's panels in its place."""
+    page = (request.htmx.current_url_abs_path or "").split("?")[0]
+    if page == reverse("prep:home"):
+        profile = Profile.objects.for_user(request.user)
+        if profile is not None:
+            panels = dashboard_context(request.user, profile)
+            response = render(request, "prep/dashboard.html#dashboard-panels", panels)
+            return reswap(retarget(response, "#dashboard-panels"), "outerHTML")
+    html = render_to_string(template, context, request)
+    if problem is not None and page == problem.get_absolute_url():
+        history = ProblemEvent.objects.filter(user=request.user, problem=problem)[:50]
+        html += render_to_string(
+            "prep/problem_detail.html#history", {"history": history, "oob": True}
+        )
+    elif page == reverse("prep:learn-cards"):
+        cards = readiness.card_progress(request.user)
+        oob = {"oob": True, "cards_done": sum(c.is_done for c in cards), "cards_total": len(cards)}
+        html += render_to_string("prep/learn_cards.html#cards-done", oob)
+        changed = next((c for c in cards if c.card.pk == card_id), None)
+        if changed is not None:
+            html += render_to_string("prep/learn_cards.html#card-count", {**oob, "item": changed})
+    elif page == reverse("prep:ml-design"):
+        oob = {"oob": True, **_stages_studied(request.user)}
+        html += render_to_string("prep/ml_design.html#stages-studied", oob)
+    return HttpResponse(html)
+
+
+@require_GET
+@login_required
+def learn_cards(request: HttpRequest) -> HttpResponse:
+    cards = readiness.card_progress(request.user)
+    chapters: dict[int, list] = {}
+    for chapter in LearnChapter.objects.active().select_related("card"):
+        chapters.setdefault(chapter.card_id, []).append(chapter)
+    done = set(ChapterDone.objects.filter(user=request.user).values_list("chapter_id", flat=True))
+    items = [(card, chapters.get(card.card.pk, [])) for card in cards]
+    context = {
+        "items": items,
+        "done_chapters": done,
+        "cards_done": sum(c.is_done for c in cards),
+        "cards_total": len(cards),
+    }
+    return render(request, "prep/learn_cards.html", context)
+
+
+def _stages_studied(user) -> dict:
+    stages = DesignStage.objects.active()
+    studied = StageStudied.objects.filter(user=user, stage__in=stages)
+    return {
+        "studied": set(studied.values_list("stage_id", flat=True)),
+        "stages_total": stages.count(),
+    }
+
+
+@require_GET
+@login_required
+def ml_design(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "prep/ml_design.html",
+        {
+            "stages": DesignStage.objects.active(),
+            **_stages_studied(request.user),
+            "prompts": PracticePrompt.objects.active().catalogue(),
+            "own_prompts": PracticePrompt.objects.filter(owner=request.user),
+        },
+    )

@@ -14,14 +14,13 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.log import log_response
 
-from prep.models import DesignAttempt, ProblemList, ShareLink, StageWork
-from prep.views.progress import (
-    _counters,
-    _dashboard_context,
-    _filter_form,
-    _filtered,
-    _group_by_section,
-    _profile,
+from prep.models import DesignAttempt, ProblemList, Profile, ShareLink, StageWork
+from prep.views.progress_context import (
+    dashboard_context,
+    filtered_entries,
+    group_by_section,
+    list_counters,
+    list_filter_form,
 )
 
 SHARE_HEADERS = {
@@ -70,12 +69,10 @@ def shared(view: Callable) -> Callable:
 @shared
 def share_dashboard(request: HttpRequest, link: ShareLink, token: str) -> HttpResponse:
     owner = link.user
-    profile = _profile(owner)
+    profile = Profile.objects.for_user(owner)
     context = {"owner": owner, "link": link, "token": token, "profile": profile}
     if profile is not None:
-        context.update(
-            _dashboard_context(owner, profile, list_url=_list_url(token), read_only=True)
-        )
+        context.update(dashboard_context(owner, profile, list_url=_list_url(token), read_only=True))
     if link.shows_stories:
         context["stories"] = owner.stories.prefetch_related("focus_areas")
     if link.shows_design_notes:
@@ -99,8 +96,8 @@ def share_list(request: HttpRequest, link: ShareLink, token: str, slug: str) -> 
     if problem_list is None:
         return None  # The same 404 page as a bad token: nothing to tell a guesser apart.
     owner = link.user
-    sections = list(problem_list.sections.filter(is_archived=False))
-    form = _filter_form(request, problem_list, sections)
+    sections = list(problem_list.sections.active())
+    form = list_filter_form(request, problem_list, sections)
     context = {
         "owner": owner,
         "link": link,
@@ -109,10 +106,10 @@ def share_list(request: HttpRequest, link: ShareLink, token: str, slug: str) -> 
         "form": form,
         "read_only": True,
         "groups": [],
-        **_counters(owner, problem_list),
+        **list_counters(owner, problem_list),
     }
     if not form.is_valid():
         return render(request, "prep/share_list.html", context, status=400)
     entries = problem_list.entries.for_page().with_progress_for(owner, notes=link.shows_notes)
-    context["groups"] = _group_by_section(list(_filtered(entries, form)), sections)
+    context["groups"] = group_by_section(list(filtered_entries(entries, form)), sections)
     return render(request, "prep/share_list.html", context)

@@ -1,0 +1,28 @@
+"""Responses every write view gives the same way: a readable 400, and the way back after a
+plain form post (JavaScript off)."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django_htmx.http import reswap, retarget
+
+
+def form_errors(form) -> str:
+    """Every error of a form as one sentence-like line, for a 400 page or fragment."""
+    return " ".join(e for errors in form.errors.values() for e in errors)
+
+
+def bad_request(request: HttpRequest, message: str) -> HttpResponse:
+    """A 400 that says what was wrong: in the page's error region for htmx, a page otherwise."""
+    if request.htmx:
+        response = render(request, "prep/_error.html", {"message": message}, status=400)
+        return reswap(retarget(response, "#htmx-errors"), "innerHTML")
+    return render(request, "prep/bad_request.html", {"message": message}, status=400)
+
+
+def back(request: HttpRequest, anchor: str = "") -> HttpResponse:
+    """Redirect a plain form post back to the page it came from (only ever this site)."""
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        target = "/"
+    return redirect(target.split("#")[0] + anchor)
