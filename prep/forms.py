@@ -41,11 +41,7 @@ class ProfileForm(forms.ModelForm):
         Company.objects.active(), label="Target company", empty_label=None
     )
     target_level = forms.ModelChoiceField(
-        Level.objects.active(),
-        label="Target level",
-        empty_label=None,
-        help_text="E4 and E5 have one ML system design round onsite; E6 has two, "
-        "and a behavioral part in the phone screen.",
+        Level.objects.active(), label="Target level", empty_label=None
     )
     interview_date = forms.DateField(
         label="Interview date",
@@ -64,6 +60,16 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = Profile
         fields = ["target_company", "target_level", "interview_date", "hours_per_week"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # What each level's onsite holds, read from the levels themselves.
+        rounds = "; ".join(
+            f"{level.name}: {level.onsite_ml_design_rounds} ML system design round"
+            f"{'s' if level.onsite_ml_design_rounds != 1 else ''}"
+            for level in self.fields["target_level"].queryset
+        )
+        self.fields["target_level"].help_text = f"Onsite, {rounds}. The Loops page has the rest."
 
 
 class StatusForm(forms.Form):
