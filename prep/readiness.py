@@ -7,7 +7,7 @@ the candidate's progress: counts are aggregated in the database, never by loopin
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 
 from prep.models import (
@@ -29,6 +29,7 @@ from prep.models import (
     Status,
     Story,
 )
+from prep.models.catalogue import count_of
 
 DIFFICULTIES = [choice for choice, _ in Problem.Difficulty.choices]
 
@@ -119,14 +120,8 @@ class CardProgress:
 
 def card_progress(user) -> list[CardProgress]:
     """Chapters done per Learn card; a card without chapters counts as one item: four queries."""
-    chapters = (
-        LearnChapter.objects.active()
-        .filter(card=OuterRef("pk"))
-        .values("card")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    cards = list(LearnCard.objects.active().annotate(n_chapters=Coalesce(Subquery(chapters), 0)))
+    chapters = LearnChapter.objects.active().filter(card=OuterRef("pk"))
+    cards = list(LearnCard.objects.active().annotate(n_chapters=count_of(chapters)))
     done = dict(
         ChapterDone.objects.filter(user=user, chapter__in=LearnChapter.objects.active())
         .values_list("chapter__card_id")

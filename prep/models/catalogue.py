@@ -12,9 +12,16 @@ Views and readiness call `.active()` and never filter `is_archived` by hand.
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import Exists, F, Func, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+
+
+def count_of(queryset: models.QuerySet) -> Coalesce:
+    """An expression counting the rows of `queryset` (filtered on OuterRef) for each outer row:
+    one correlated COUNT, so it annotates a page of rows in a single query."""
+    counted = queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
+    return Coalesce(Subquery(counted), 0)
 
 
 class CatalogueQuerySet(models.QuerySet):
@@ -226,14 +233,8 @@ class Problem(CatalogueItem):
 class ProblemListQuerySet(CatalogueQuerySet):
     def with_size(self):
         """Annotate `size`: how many active entries each list holds."""
-        entries = (
-            ListEntry.objects.active()
-            .filter(problem_list=OuterRef("pk"))
-            .values("problem_list")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
-        return self.annotate(size=Coalesce(Subquery(entries), 0))
+        entries = ListEntry.objects.active().filter(problem_list=OuterRef("pk"))
+        return self.annotate(size=count_of(entries))
 
 
 class ProblemList(CatalogueItem):
@@ -338,14 +339,10 @@ class ListEntryQuerySet(CatalogueQuerySet):
         """Annotate `place`: the entry's number in its list as users see it (1, 2, 3 ...), counted
         over active entries in order, so it matches the order even after an admin reorders,
         archives or re-ranks entries."""
-        before = (
-            ListEntry.objects.active()
-            .filter(problem_list=OuterRef("problem_list"), position__lt=OuterRef("position"))
-            .values("problem_list")
-            .annotate(n=Count("pk"))
-            .values("n")
+        before = ListEntry.objects.active().filter(
+            problem_list=OuterRef("problem_list"), position__lt=OuterRef("position")
         )
-        return self.annotate(place=Coalesce(Subquery(before), 0) + 1)
+        return self.annotate(place=count_of(before) + 1)
 
     def with_progress_for(self, user, *, notes: bool = False):
         """Annotate the user's status for each entry's problem, whether they wrote notes, and
