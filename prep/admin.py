@@ -1,6 +1,12 @@
+from collections import Counter
+
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.db import models
+from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, Coalesce
 
 from prep.models import (
     CodingStep,
@@ -17,7 +23,18 @@ from prep.models import (
     Problem,
     ProblemList,
     Resource,
+    SyncRecord,
     Topic,
+)
+from prep.models.sync import (
+    FAMILIES,
+    changed_fields,
+    child_change,
+    describe_changes,
+    field_labels,
+    m2m_fields,
+    synced_values,
+    with_synced_values,
 )
 
 admin.site.site_header = "MLE Prep catalogue"
@@ -35,12 +52,108 @@ def restore(modeladmin, request, queryset):
     queryset.update(is_archived=False)
 
 
-class CatalogueAdmin(admin.ModelAdmin):
+class UpstreamFilter(admin.SimpleListFilter):
+    title = "upstream"
+    parameter_name = "upstream"
+
+    def __init__(self, request, params, model, model_admin):
+        self.model_admin = model_admin
+        super().__init__(request, params, model, model_admin)
+
+    def lookups(self, request, model_admin):
+        return [("edited", "edited here"), ("added", "added here"), ("shipped", "as shipped")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "added":
+            return queryset.filter(synced_values__isnull=True)
+        if self.value() in ("edited", "shipped"):
+            # Whether a row was edited is a comparison in Python, over one query for the model.
+            synced = queryset.filter(synced_values__isnull=False)
+            edited = [obj.pk for obj in synced if self.model_admin.upstream_changes(obj)]
+            if self.value() == "edited":
+                return queryset.filter(pk__in=edited)
+            return synced.exclude(pk__in=edited)
+        return queryset
+
+
+class UpstreamAdmin(admin.ModelAdmin):
+    """Shows on each row whether it is still as load_catalog shipped it (see prep.models.sync)."""
+
+    readonly_fields = ["upstream"]
+
+    def get_list_display(self, request):
+        return [*super().get_list_display(request), "upstream"]
+
+    def get_list_filter(self, request):
+        return [*super().get_list_filter(request), UpstreamFilter]
+
+    def get_queryset(self, request):
+        queryset = with_synced_values(super().get_queryset(request))
+        prefetches = [f.name for f in m2m_fields(self.model)]
+        for child in FAMILIES.get(self.model._meta.label_lower, ()):
+            rows = with_synced_values(apps.get_model(child.label).objects.all())
+            prefetches.append(
+                Prefetch(child.related_name, rows, to_attr=f"synced_{child.related_name}")
+            )
+            queryset = queryset.annotate(
+                **{f"deleted_{child.related_name}": _deleted_children(child)}
+            )
+        return queryset.prefetch_related(*prefetches)
+
+    def upstream_changes(self, obj) -> str | None:
+        """What was changed here since the last sync, "" if nothing, None if never synced."""
+        recorded = getattr(obj, "synced_values", None)
+        if obj.pk is None or recorded is None:
+            return None
+        fields = field_labels(self.model, changed_fields(synced_values(obj), recorded))
+        children = {}
+        for child in FAMILIES.get(self.model._meta.label_lower, ()):
+            counts = Counter(
+                child_change(synced_values(row), row.synced_values, is_archived=row.is_archived)
+                for row in getattr(obj, f"synced_{child.related_name}", [])
+            )
+            counts["deleted"] = getattr(obj, f"deleted_{child.related_name}", 0)
+            del counts[None]
+            if +counts:
+                children[child] = counts
+        return describe_changes(fields, children)
+
+    @admin.display(description="upstream")
+    def upstream(self, obj) -> str:
+        changes = self.upstream_changes(obj)
+        if changes is None:
+            return "added here"
+        return f"edited here: {changes}" if changes else "as shipped"
+
+
+def _deleted_children(child):
+    """How many of a parent's children the last sync wrote and the admin has since deleted."""
+    model = apps.get_model(child.label)
+    parent = model._meta.get_field(child.parent).attname
+    records = (
+        SyncRecord.objects.filter(model=child.label)
+        .exclude(values__is_archived=True)
+        .annotate(parent=Cast(KT(f"values__{parent}"), models.BigIntegerField()))
+        .filter(parent=OuterRef("pk"))
+        .exclude(object_pk__in=model.objects.values("pk"))
+        .values("model")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(records), 0)
+
+
+class CatalogueAdmin(UpstreamAdmin):
     actions = [archive, restore]
     # Links in the catalogue are https; say so rather than rely on Django 5's http default.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_filter = ["is_archived"]
     search_fields = ["slug"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The slug links a synced row to its fixture entry; a row added here may change it.
+        synced = obj is not None and getattr(obj, "synced_values", None) is not None
+        return [*super().get_readonly_fields(request, obj), *(["slug"] if synced else [])]
 
 
 @admin.register(Company)
@@ -173,7 +286,7 @@ class ProblemListAdmin(CatalogueAdmin):
 
 
 @admin.register(ListEntry)
-class ListEntryAdmin(admin.ModelAdmin):
+class ListEntryAdmin(UpstreamAdmin):
     list_display = ["problem_list", "position", "problem", "section", "rank", "frequency"]
     list_filter = ["problem_list", "is_archived"]
     search_fields = ["problem__title", "problem__slug"]

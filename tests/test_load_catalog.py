@@ -1,7 +1,8 @@
 """load_catalog: idempotent sync of fixtures/ into the database, with --dry-run and archiving.
 
 The session already loaded the real catalogue (conftest.django_db_setup); each test runs the
-command again on its own copy of fixtures/, edited to describe the change it is about.
+command again on its own copy of fixtures/, edited to describe the change it is about. What it
+does with rows edited in the admin is in test_catalog_ownership.py.
 """
 
 import json
@@ -17,7 +18,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from prep.management.commands.load_catalog import CATALOGUE_MODELS
-from prep.models import Level, ListEntry, Problem, ProblemList
+from prep.models import Level, ListEntry, Problem, ProblemList, SyncRecord
+from prep.models.sync import synced_values
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 
@@ -107,6 +109,17 @@ def test_a_fresh_database_gets_one_active_row_per_fixture_entry():
     assert loaded == expected
     assert Problem.objects.count() == 456
     assert ListEntry.objects.count() == 384
+
+
+def test_a_fresh_load_records_what_it_wrote_to_every_row():
+    records = {(r.model, r.natural_key): r for r in SyncRecord.objects.all()}
+
+    for label in CATALOGUE_MODELS:
+        for row in apps.get_model(label).objects.all():
+            record = records.pop((label, json.dumps(list(row.natural_key()))))
+            assert record.object_pk == row.pk
+            assert record.values == synced_values(row)
+    assert records == {}
 
 
 def test_a_second_run_changes_nothing(fixtures):

@@ -41,6 +41,7 @@ from prep.models.sharing import (
     SHARE_TOKEN_LENGTH,
     ShareLink,
 )
+from prep.models.sync import SyncRecord
 
 __all__ = [
     "SHARE_PREFIX_LENGTH",
@@ -76,6 +77,7 @@ __all__ = [
     "StageWork",
     "Status",
     "Story",
+    "SyncRecord",
     "Timed",
     "Topic",
     "set_done",
