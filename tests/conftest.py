@@ -8,8 +8,10 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
-from prep.models import Problem
+from prep.models import DesignStage, FocusArea, LearnCard, Problem, ProblemList
+from tests._requirements import skip_unless_required
 from tests.browser._chromium import chromium_status
 from tests.factories import UserFactory
 
@@ -39,6 +41,19 @@ def _browser_line() -> str:
     return version or f"none, browser tests will skip: {reason}"
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    # tryfirst: decided before any fixture opens a transaction or starts a thread.
+    if item.get_closest_marker("postgresql") and connection.vendor != "postgresql":
+        # The SQLite test database lives in shared-cache memory, where a second connection gets
+        # "database table is locked" at once instead of waiting; production SQLite (a file, with
+        # BEGIN IMMEDIATE) queues instead. Row locks are what these tests are about.
+        skip_unless_required(
+            "REQUIRE_POSTGRES",
+            "needs PostgreSQL row locks; set DATABASE_URL to a PostgreSQL database",
+        )
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load the real catalogue once; each test's transaction rolls back around it."""
@@ -51,6 +66,15 @@ def catalog(db) -> None:
     """The real catalogue, reloaded where a transactional test flushed it."""
     if not Problem.objects.exists():
         call_command("load_catalog", stdout=StringIO())
+
+
+@pytest.fixture
+def bare_catalogue(catalog) -> None:
+    """The real lists, Learn cards, design stages and focus areas archived, so the rows a test
+    makes with factories are all that readiness, counters and next-up see: exact, readable
+    numbers that no edit of the fixtures can change. The test's transaction undoes it."""
+    for model in [ProblemList, LearnCard, DesignStage, FocusArea]:
+        model.objects.update(is_archived=True)
 
 
 @pytest.fixture

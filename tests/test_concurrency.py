@@ -4,57 +4,24 @@ These commit for real (transactional_db) and run eight threads at once, each wit
 database connection, the way eight gunicorn workers would.
 """
 
-import threading
-from collections.abc import Callable
-
 import pytest
-from django.db import connection, transaction
-from django.test import Client
+from django.db import transaction
 from django.urls import reverse
 
 from prep.models import ChapterDone, LearnChapter, Problem, ProblemEvent, ProblemProgress, Status
+from tests.threads import logged_in_clients, run_in_threads
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("catalog")]
+pytestmark = [
+    pytest.mark.postgresql,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("catalog"),
+]
 
 THREADS = 8
 STATUS_URL = reverse("prep:problem-status")
 NEETCODE = reverse("prep:list-detail", args=["neetcode-150"])
 # Every thread asks for a different status than its neighbours, so most ticks are real changes.
 STATUSES = [Status.ATTEMPTED, Status.SOLVED, Status.NEEDS_REVIEW, Status.SKIPPED]
-
-
-@pytest.fixture(autouse=True)
-def _postgresql_only():
-    if connection.vendor == "sqlite":
-        # The SQLite test database lives in shared-cache memory, where a second connection gets
-        # "database table is locked" at once instead of waiting; production SQLite (a file, with
-        # BEGIN IMMEDIATE) queues instead. Row locks are what these tests are about.
-        pytest.skip("needs PostgreSQL row locks; set DATABASE_URL to a PostgreSQL database")
-
-
-def _in_threads(work: Callable[[int], object]) -> list:
-    """Run work(0..THREADS-1) at the same moment in THREADS threads; return results or errors."""
-    barrier = threading.Barrier(THREADS)
-    results: list = [None] * THREADS
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait(timeout=10)
-            results[i] = work(i)
-        except BaseException as exc:  # Reported by the test, not lost in the thread.
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads), "a thread hung"
-    errors = [r for r in results if isinstance(r, BaseException)]
-    assert errors == [], errors
-    return results
 
 
 def _assert_history_is_unbroken(user, problem: Problem) -> list[ProblemEvent]:
@@ -68,22 +35,15 @@ def _assert_history_is_unbroken(user, problem: Problem) -> list[ProblemEvent]:
     return events
 
 
-def _logged_in_clients(user) -> list[Client]:
-    clients = [Client() for _ in range(THREADS)]
-    for client in clients:
-        client.force_login(user)
-    return clients
-
-
 def test_concurrent_status_posts_leave_one_row_and_one_event_per_change(alice):
     problem = Problem.objects.get(slug="two-sum")
-    clients = _logged_in_clients(alice)
+    clients = logged_in_clients(alice, THREADS)
 
     def post(i: int) -> int:
         data = {"problem": "two-sum", "status": STATUSES[i % len(STATUSES)], "next": NEETCODE}
         return clients[i].post(STATUS_URL, data).status_code
 
-    codes = _in_threads(post)
+    codes = run_in_threads(post, THREADS)
 
     assert codes == [302] * THREADS
     assert ProblemProgress.objects.filter(user=alice, problem=problem).count() == 1
@@ -92,7 +52,7 @@ def test_concurrent_status_posts_leave_one_row_and_one_event_per_change(alice):
 
 
 def test_concurrent_htmx_posts_from_a_list_all_answer_with_the_row(alice):
-    clients = _logged_in_clients(alice)
+    clients = logged_in_clients(alice, THREADS)
     headers = {"HTTP_HX_REQUEST": "true", "HTTP_HX_CURRENT_URL": f"http://testserver{NEETCODE}"}
 
     def post(i: int) -> tuple[int, bool]:
@@ -100,19 +60,19 @@ def test_concurrent_htmx_posts_from_a_list_all_answer_with_the_row(alice):
         response = clients[i].post(STATUS_URL, data, **headers)
         return response.status_code, b'<tr id="problem-two-sum"' in response.content
 
-    assert _in_threads(post) == [(200, True)] * THREADS
+    assert run_in_threads(post, THREADS) == [(200, True)] * THREADS
     assert ProblemProgress.objects.filter(user=alice).count() == 1
     _assert_history_is_unbroken(alice, Problem.objects.get(slug="two-sum"))
 
 
 def test_concurrent_first_clicks_with_the_same_status_record_one_change(alice):
-    clients = _logged_in_clients(alice)
+    clients = logged_in_clients(alice, THREADS)
 
     def post(i: int) -> int:
         data = {"problem": "two-sum", "status": "solved"}
         return clients[i].post(STATUS_URL, data).status_code
 
-    assert _in_threads(post) == [302] * THREADS
+    assert run_in_threads(post, THREADS) == [302] * THREADS
     assert ProblemProgress.objects.get(user=alice).status == Status.SOLVED
     assert ProblemEvent.objects.filter(user=alice).count() == 1
 
@@ -126,7 +86,7 @@ def test_locked_marks_report_exactly_the_changes_they_recorded(alice):
             progress = ProblemProgress.objects.lock(alice, problem)
             return progress.mark(STATUSES[i % len(STATUSES)])
 
-    changed = _in_threads(tick)
+    changed = run_in_threads(tick, THREADS)
 
     events = _assert_history_is_unbroken(alice, problem)
     assert len(events) == sum(changed)
@@ -142,7 +102,7 @@ def test_two_users_ticking_at_once_keep_their_own_rows(alice, charlie):
             progress = ProblemProgress.objects.lock(users[i % 2], problem)
             return progress.mark(Status.SOLVED if i % 2 == 0 else Status.ATTEMPTED)
 
-    _in_threads(tick)
+    run_in_threads(tick, THREADS)
 
     assert ProblemProgress.objects.get(user=alice).status == Status.SOLVED
     assert ProblemProgress.objects.get(user=charlie).status == Status.ATTEMPTED
@@ -152,11 +112,11 @@ def test_two_users_ticking_at_once_keep_their_own_rows(alice, charlie):
 
 def test_concurrent_chapter_ticks_keep_one_row(alice):
     chapter = LearnChapter.objects.order_by("card__position", "position").first()
-    clients = _logged_in_clients(alice)
+    clients = logged_in_clients(alice, THREADS)
 
     def post(i: int) -> int:
         data = {"chapter": chapter.pk, "done": "1"}
         return clients[i].post(reverse("prep:chapter-done"), data).status_code
 
-    assert _in_threads(post) == [302] * THREADS
+    assert run_in_threads(post, THREADS) == [302] * THREADS
     assert ChapterDone.objects.filter(user=alice, chapter=chapter).count() == 1

@@ -4,13 +4,11 @@ and a candidate's own private prompts."""
 import html
 import json
 import re
-import threading
 from datetime import timedelta
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 from django.db.models import RestrictedError
 from django.test import Client
 from django.urls import reverse
@@ -18,6 +16,7 @@ from django.utils import dateformat, timezone
 
 from prep.models import DesignAttempt, DesignStage, PracticePrompt, StageWork
 from tests.factories import DesignAttemptFactory, PracticePromptFactory, StageWorkFactory
+from tests.threads import logged_in_clients, run_in_threads
 
 pytestmark = pytest.mark.usefixtures("catalog")
 
@@ -503,31 +502,16 @@ def test_wrong_method_is_405(client, alice, method, url, logged_in):
 # --- Concurrency and query budgets ------------------------------------------------------------
 
 
+@pytest.mark.postgresql
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_saves_of_one_stage_share_one_attempt_and_one_row(alice):
-    if connection.vendor == "sqlite":
-        pytest.skip("needs PostgreSQL row locks; set DATABASE_URL to a PostgreSQL database")
     threads_count = 6
-    clients = [Client() for _ in range(threads_count)]
-    for client in clients:
-        client.force_login(alice)
-    barrier = threading.Barrier(threads_count)
-    results: list = [None] * threads_count
+    clients = logged_in_clients(alice, threads_count)
 
-    def save(i: int) -> None:
-        try:
-            barrier.wait(timeout=10)
-            results[i] = _save(clients[i], notes=f"Tab {i}.").status_code
-        except BaseException as exc:  # Reported by the test, not lost in the thread.
-            results[i] = exc
-        finally:
-            connection.close()
+    def save(i: int) -> int:
+        return _save(clients[i], notes=f"Tab {i}.").status_code
 
-    threads = [threading.Thread(target=save, args=(i,)) for i in range(threads_count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    results = run_in_threads(save, threads_count)
 
     assert results == [302] * threads_count
     assert DesignAttempt.objects.filter(user=alice).count() == 1

@@ -3,11 +3,9 @@
 import html
 import json
 import re
-import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +25,7 @@ from prep.models import (
     Story,
 )
 from tests.factories import MockProblemFactory, MockRoundFactory, ProfileFactory, StoryFactory
+from tests.threads import logged_in_clients, run_in_threads
 
 pytestmark = pytest.mark.usefixtures("catalog")
 
@@ -509,32 +508,17 @@ def test_bad_record_input_answers_400_and_changes_no_status(
     assert not ProblemProgress.objects.filter(user=alice).exists()
 
 
+@pytest.mark.postgresql
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_records_of_one_mock_count_its_minutes_once(alice, alice_e5):
-    if connection.vendor == "sqlite":
-        pytest.skip("needs PostgreSQL row locks; set DATABASE_URL to a PostgreSQL database")
-    clients = [Client() for _ in range(6)]
-    for client in clients:
-        client.force_login(alice)
+    clients = logged_in_clients(alice, 6)
     mock = _start(clients[0])
     data = _record_data(mock)
-    barrier = threading.Barrier(len(clients))
-    results: list = [None] * len(clients)
 
-    def record(i: int) -> None:
-        try:
-            barrier.wait(timeout=10)
-            results[i] = clients[i].post(_url("mock-record", mock), data).status_code
-        except BaseException as exc:  # Reported by the test, not lost in the thread.
-            results[i] = exc
-        finally:
-            connection.close()
+    def record(i: int) -> int:
+        return clients[i].post(_url("mock-record", mock), data).status_code
 
-    threads = [threading.Thread(target=record, args=(i,)) for i in range(len(clients))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    results = run_in_threads(record, len(clients))
 
     assert set(results) <= {302, 400}, results
     assert 302 in results

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
+from tests._requirements import skip_unless_required
 from tests.browser._chromium import CHROMIUM, LAUNCH_ARGS, chromium_status
 
 # Playwright's sync API keeps an event loop running in the test thread, and Django refuses ORM
@@ -37,9 +38,7 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     # Called only for items under this folder; tryfirst so no fixture starts before the check.
     version, reason = chromium_status()
     if version is None:
-        if os.environ.get("REQUIRE_BROWSER") in ("1", "true"):
-            pytest.fail(f"REQUIRE_BROWSER is set but {reason}", pytrace=False)
-        pytest.skip(reason)
+        skip_unless_required("REQUIRE_BROWSER", reason)
 
 
 @pytest.hookimpl(wrapper=True)
