@@ -34,6 +34,20 @@ class CatalogueQuerySet(models.QuerySet):
         return self.filter(is_archived=False, **{f"{p}__is_archived": False for p in self.parents})
 
 
+def child_manager(parent: str, key: str = "slug") -> models.Manager:
+    """The manager of rows that belong to a parent (a list's sections, a card's chapters): known
+    by the parent's slug and a key of their own, and active only while the parent is."""
+
+    class ChildQuerySet(CatalogueQuerySet):
+        parents = (parent,)
+
+    class ChildManager(models.Manager.from_queryset(ChildQuerySet)):
+        def get_by_natural_key(self, parent_slug: str, value):
+            return self.get(**{f"{parent}__slug": parent_slug, key: value})
+
+    return ChildManager()
+
+
 class SlugManager(models.Manager.from_queryset(CatalogueQuerySet)):
     def get_by_natural_key(self, slug: str):
         return self.get(slug=slug)
@@ -111,15 +125,6 @@ class Level(CatalogueItem):
         return PhoneScreenSegment.Kind.BEHAVIORAL in kinds
 
 
-class PhoneScreenSegmentQuerySet(CatalogueQuerySet):
-    parents = ("level",)
-
-
-class PhoneScreenSegmentManager(models.Manager.from_queryset(PhoneScreenSegmentQuerySet)):
-    def get_by_natural_key(self, level_slug: str, position: int):
-        return self.get(level__slug=level_slug, position=position)
-
-
 class PhoneScreenSegment(models.Model):
     """One timed part of a level's phone screen, e.g. 35 minutes of coding."""
 
@@ -136,7 +141,7 @@ class PhoneScreenSegment(models.Model):
     description = models.CharField(max_length=200)
     is_archived = models.BooleanField("archived", default=False)
 
-    objects = PhoneScreenSegmentManager()
+    objects = child_manager("level", "position")
 
     class Meta:
         ordering = ["level", "position"]
@@ -275,15 +280,6 @@ class ProblemList(CatalogueItem):
         return reverse("prep:list-detail", args=[self.slug])
 
 
-class ListSectionQuerySet(CatalogueQuerySet):
-    parents = ("problem_list",)
-
-
-class ListSectionManager(models.Manager.from_queryset(ListSectionQuerySet)):
-    def get_by_natural_key(self, list_slug: str, slug: str):
-        return self.get(problem_list__slug=list_slug, slug=slug)
-
-
 class ListSection(models.Model):
     """A named group inside a list, such as NeetCode's Sliding Window category."""
 
@@ -293,7 +289,7 @@ class ListSection(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
     is_archived = models.BooleanField("archived", default=False)
 
-    objects = ListSectionManager()
+    objects = child_manager("problem_list")
 
     class Meta:
         ordering = ["problem_list", "position"]
@@ -424,15 +420,6 @@ class LearnCard(CatalogueItem):
         return f"https://leetcode.com/explore/learn/card/{self.slug}/"
 
 
-class LearnChapterQuerySet(CatalogueQuerySet):
-    parents = ("card",)
-
-
-class LearnChapterManager(models.Manager.from_queryset(LearnChapterQuerySet)):
-    def get_by_natural_key(self, card_slug: str, slug: str):
-        return self.get(card__slug=card_slug, slug=slug)
-
-
 class LearnChapter(models.Model):
     """A chapter of a Learn card."""
 
@@ -447,7 +434,7 @@ class LearnChapter(models.Model):
     )
     is_archived = models.BooleanField("archived", default=False)
 
-    objects = LearnChapterManager()
+    objects = child_manager("card")
 
     class Meta:
         ordering = ["card", "position"]
