@@ -1,13 +1,24 @@
 from collections import Counter
 
+from django import forms
 from django.apps import apps
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.defaultfilters import filesizeformat
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
 
+from prep.company_files import CompanyFileError
 from prep.models import (
     CodingStep,
     Company,
@@ -18,11 +29,14 @@ from prep.models import (
     Level,
     ListEntry,
     ListSection,
+    ListSnapshot,
+    Loop,
     PhoneScreenSegment,
     PracticePrompt,
     Problem,
     ProblemList,
     Resource,
+    SnapshotEntry,
     SyncRecord,
     Topic,
 )
@@ -36,6 +50,7 @@ from prep.models.sync import (
     synced_values,
     with_synced_values,
 )
+from prep.snapshots import SnapshotPlan, StalePlan, snapshot_import, snapshot_plan
 
 admin.site.site_header = "MLE Prep catalogue"
 admin.site.site_title = "MLE Prep admin"
@@ -172,17 +187,26 @@ class PhoneScreenSegmentInline(admin.TabularInline):
 
 @admin.register(Level)
 class LevelAdmin(CatalogueAdmin):
+    list_display = ["name", "title", "phone_screen_problems", "is_archived"]
+    search_fields = ["name", "title", "slug"]
+    ordering = ["position"]
+    inlines = [PhoneScreenSegmentInline]
+
+
+@admin.register(Loop)
+class LoopAdmin(CatalogueAdmin):
     list_display = [
-        "name",
-        "title",
+        "company",
+        "level",
         "onsite_coding_rounds",
         "onsite_ml_design_rounds",
         "onsite_behavioral_rounds",
         "is_archived",
     ]
-    search_fields = ["name", "title", "slug"]
-    ordering = ["position"]
-    inlines = [PhoneScreenSegmentInline]
+    list_filter = ["company", "level", "is_archived"]
+    search_fields = ["company__name", "level__name", "slug"]
+    ordering = ["company__position", "level__position"]
+    list_select_related = ["company", "level"]
 
 
 @admin.register(CodingStep)
@@ -342,3 +366,271 @@ class ResourceAdmin(CatalogueAdmin):
     list_filter = ["kind", "is_paid", "is_archived"]
     search_fields = ["name", "description"]
     ordering = ["position"]
+
+
+IMPORT_MAX_BYTES = 5 * 1024 * 1024
+# The preview carries the file to Apply signed and compressed: a 5 MB list fits in the POST
+# limit (DATA_UPLOAD_MAX_MEMORY_SIZE), and Apply reads back exactly the text that was previewed.
+IMPORT_SALT = "prep.admin.import-company-list"
+
+
+class CompanyListForm(forms.Form):
+    """Which company list a file is, and the day it was taken: both steps of an import."""
+
+    company = forms.ModelChoiceField(Company.objects.active())
+    window = forms.ChoiceField(
+        choices=[("", "---------"), *ProblemList.Window.choices],
+        help_text="The period the file counts questions over.",
+    )
+    as_of = forms.DateField(
+        label="As of",
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="The day the source took this snapshot; an older day only adds history.",
+    )
+    source_name = forms.CharField(
+        max_length=200, required=False, help_text="Where the file comes from, e.g. a repository."
+    )
+    source_url = forms.URLField(
+        label="Source URL", max_length=200, required=False, assume_scheme="https"
+    )
+
+    plan: SnapshotPlan | None = None
+    file_data: bytes | None = None  # set by the subclass's clean_<field>
+    file_name = ""
+    data_field: str | None = None  # where a file the importer refuses is reported
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["as_of"].widget.attrs["max"] = timezone.localdate().isoformat()
+
+    def clean_as_of(self):
+        as_of = self.cleaned_data["as_of"]
+        if as_of > timezone.localdate():
+            raise ValidationError(
+                f"{as_of:%Y-%m-%d} is in the future; a snapshot records a day that has passed."
+            )
+        return as_of
+
+    def clean(self):
+        cleaned = super().clean()
+        wanted = ("company", "window", "as_of")
+        if self.file_data is None or any(name not in cleaned for name in wanted):
+            return cleaned
+        try:
+            self.plan = snapshot_plan(
+                self.file_data,
+                self.file_name,
+                company=cleaned["company"],
+                window=cleaned["window"],
+                as_of=cleaned["as_of"],
+                source_name=cleaned.get("source_name", ""),
+                source_url=cleaned.get("source_url", ""),
+            )
+        except CompanyFileError as exc:
+            self.add_error(self.data_field, str(exc))
+        return cleaned
+
+
+class CompanyListImportForm(CompanyListForm):
+    """Step 1: upload a file and say which list it is."""
+
+    file = forms.FileField(
+        allow_empty_file=True,
+        widget=forms.FileInput(attrs={"accept": ".csv,text/csv"}),
+        help_text=(
+            f"A .csv file of at most {filesizeformat(IMPORT_MAX_BYTES)} in one of the public "
+            "formats: snehasishroy, liquidslr, krishnadey30 or hxu296."
+        ),
+    )
+
+    field_order = ["file"]
+    data_field = "file"
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".csv"):
+            raise ValidationError(
+                f"{upload.name} is not a .csv file; save the sheet as CSV UTF-8 and upload that."
+            )
+        if upload.size > IMPORT_MAX_BYTES:
+            raise ValidationError(
+                f"{upload.name} is larger than the {filesizeformat(IMPORT_MAX_BYTES)} limit; "
+                "a company list is far smaller, so this is probably not the right file."
+            )
+        self.file_data, self.file_name = upload.read(), upload.name
+        return upload
+
+
+class CompanyListApplyForm(CompanyListForm):
+    """Step 2: the previewed file and list again, and the plan's digest as the preview showed it.
+
+    Every field is hidden; the file comes back signed, so Apply imports what was previewed."""
+
+    text = forms.CharField(widget=forms.HiddenInput)
+    file_name = forms.CharField(max_length=255, widget=forms.HiddenInput)
+    digest = forms.CharField(max_length=64, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget = forms.HiddenInput(attrs=field.widget.attrs)
+
+    @classmethod
+    def for_plan(cls, plan: SnapshotPlan, data: bytes) -> "CompanyListApplyForm":
+        text = signing.dumps(data.decode("utf-8-sig"), salt=IMPORT_SALT, compress=True)
+        return cls(
+            initial={
+                "company": plan.company.pk,
+                "window": plan.window,
+                "as_of": plan.as_of.isoformat(),
+                "source_name": plan.source_name,
+                "source_url": plan.source_url,
+                "text": text,
+                "file_name": plan.file_name,
+                "digest": plan.digest(),
+            }
+        )
+
+    def clean_text(self):
+        try:
+            text = signing.loads(self.cleaned_data["text"], salt=IMPORT_SALT)
+        except signing.BadSignature:
+            raise ValidationError(
+                "The preview's copy of the file came back altered; upload the file again."
+            ) from None
+        self.file_data = text.encode()
+        return text
+
+    def clean_file_name(self):
+        self.file_name = self.cleaned_data["file_name"]
+        return self.file_name
+
+
+class SnapshotEntryInline(admin.TabularInline):
+    model = SnapshotEntry
+    fields = ["rank", "problem", "frequency"]
+    readonly_fields = fields
+    ordering = ["rank"]
+    extra = 0
+    can_delete = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("problem")
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("prep.view_listsnapshot")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ListSnapshot)
+class ListSnapshotAdmin(admin.ModelAdmin):
+    """Snapshots are records of what a file said on a day: read-only, added by importing.
+
+    Nobody deletes one. Each is kept for good (see prep.models.snapshots); deleting the newest would
+    leave the list's entries following a snapshot that no longer exists, and load_catalog puts a
+    shipped one back on the next deploy. A wrong import is corrected by importing the right file
+    for the same date, which replaces it."""
+
+    list_display = [
+        "problem_list",
+        "as_of",
+        "file_name",
+        "file_rows",
+        "imported_by",
+        "imported_at",
+        "from_fixtures",
+    ]
+    list_filter = ["problem_list__company", "from_fixtures"]
+    list_select_related = ["problem_list", "imported_by"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    search_fields = ["problem_list__name", "file_name", "source_name"]
+    ordering = ["problem_list__position", "-as_of"]
+    inlines = [SnapshotEntryInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_import_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("prep.add_listsnapshot")
+
+    def get_urls(self):
+        view = require_http_methods(["GET", "POST"])(self.admin_site.admin_view(self.import_view))
+        return [path("import/", view, name="prep_listsnapshot_import"), *super().get_urls()]
+
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        """Upload a company list, preview what importing it changes, then apply it."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        if request.method == "GET":
+            return self._import_form(request, CompanyListImportForm())
+        if "digest" in request.POST:
+            return self._import_apply(request)
+        form = CompanyListImportForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self._import_form(request, form, status=400)
+        return self._import_preview(request, form.plan, form.file_data)
+
+    def _import_apply(self, request: HttpRequest) -> HttpResponse:
+        form = CompanyListApplyForm(request.POST)
+        if not form.is_valid():
+            errors = [error for errors in form.errors.values() for error in errors]
+            upload = CompanyListImportForm(initial=form.cleaned_data)
+            return self._import_form(request, upload, errors=errors, status=400)
+        plan = form.plan
+        changed = (
+            "The list or the catalogue changed since that preview, so nothing was imported. "
+            "This is what importing the file does now; apply it if it still looks right."
+        )
+        if form.cleaned_data["digest"] != plan.digest():
+            messages.warning(request, changed)
+            return self._import_preview(request, plan, form.file_data)
+        try:
+            snapshot = snapshot_import(plan, user=request.user)
+        except StalePlan:
+            # Another import of this list won the race after the digest was checked: plan again.
+            messages.warning(request, changed)
+            fresh = CompanyListApplyForm(request.POST)
+            if not fresh.is_valid():
+                return self._import_form(request, CompanyListImportForm(), status=400)
+            return self._import_preview(request, fresh.plan, fresh.file_data)
+        messages.success(request, plan.outcome())
+        if self.has_view_permission(request, snapshot):
+            return redirect("admin:prep_listsnapshot_change", snapshot.pk)
+        return redirect("admin:prep_listsnapshot_import")
+
+    def _import_form(self, request, form, *, errors=(), status=200) -> HttpResponse:
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Import a company list",
+            "form": form,
+            "errors": errors,
+        }
+        template = "admin/prep/listsnapshot/import_form.html"
+        return TemplateResponse(request, template, context, status=status)
+
+    def _import_preview(self, request, plan: SnapshotPlan, data: bytes) -> HttpResponse:
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": f"Preview: {plan.list_name}",
+            "plan": plan,
+            "form": CompanyListApplyForm.for_plan(plan, data),
+            "import_url": reverse("admin:prep_listsnapshot_import"),
+        }
+        return TemplateResponse(request, "admin/prep/listsnapshot/import_preview.html", context)

@@ -36,12 +36,25 @@ class SignupForm(UserCreationForm):
         fields = ("username", "email")
 
 
+class LevelChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, level: Level) -> str:
+        return level.label
+
+
 class ProfileForm(forms.ModelForm):
     target_company = forms.ModelChoiceField(
-        Company.objects.active(), label="Target company", empty_label=None
+        Company.objects.active(),
+        label="Target company",
+        empty_label=None,
+        help_text="Its most frequent problems count towards your readiness. You can change it "
+        "at any time; your progress stays.",
     )
-    target_level = forms.ModelChoiceField(
-        Level.objects.active(), label="Target level", empty_label=None
+    target_level = LevelChoiceField(
+        Level.objects.active(),
+        label="Target level",
+        empty_label=None,
+        help_text="Levels go by Meta's names, as the guide does, and each says what it means: "
+        "pick the seniority you are interviewing for, whatever your company calls it.",
     )
     interview_date = forms.DateField(
         label="Interview date",
@@ -61,15 +74,15 @@ class ProfileForm(forms.ModelForm):
         model = Profile
         fields = ["target_company", "target_level", "interview_date", "hours_per_week"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # What each level's onsite holds, read from the levels themselves.
-        rounds = "; ".join(
-            f"{level.name}: {level.onsite_ml_design_rounds} ML system design round"
-            f"{'s' if level.onsite_ml_design_rounds != 1 else ''}"
-            for level in self.fields["target_level"].queryset
-        )
-        self.fields["target_level"].help_text = f"Onsite, {rounds}. The Loops page has the rest."
+
+class LoopCompanyForm(forms.Form):
+    company = forms.ModelChoiceField(
+        Company.objects.active(),
+        to_field_name="slug",
+        label="Company",
+        empty_label=None,
+        error_messages={"invalid_choice": "There is no such company here. Pick one from the menu."},
+    )
 
 
 class StatusForm(forms.Form):
@@ -126,13 +139,20 @@ class ListFilterForm(forms.Form):
     section = forms.ChoiceField(label="Section", required=False)
     topic = forms.ChoiceField(label="Topic", required=False)
     not_in = forms.ChoiceField(label="Not in list", required=False)
+    company = forms.ChoiceField(label="Asked at", required=False)
+    sort = forms.ChoiceField(
+        label="Order",
+        required=False,
+        choices=[("", "List order"), ("frequency", "Most frequent first")],
+    )
 
-    def __init__(self, data, *, difficulties, sections, topics, other_lists):
+    def __init__(self, data, *, difficulties, sections, topics, other_lists, companies):
         super().__init__(data)
         self.fields["difficulty"].choices = [("", "Any difficulty"), *difficulties]
         self.fields["section"].choices = [("", "All sections"), *sections]
         self.fields["topic"].choices = [("", "Any topic"), *topics]
         self.fields["not_in"].choices = [("", "—"), *other_lists]
+        self.fields["company"].choices = [("", "Any company"), *companies]
         if not sections:
             del self.fields["section"]
 

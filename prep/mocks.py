@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from prep.companies import primary_list
 from prep.models import (
     SOLVED_STATUSES,
     FocusArea,
@@ -17,7 +18,6 @@ from prep.models import (
     MockProblem,
     MockRound,
     Problem,
-    ProblemList,
     ProblemProgress,
     Profile,
     Story,
@@ -25,14 +25,12 @@ from prep.models import (
 
 
 def _candidates(user, profile: Profile, exclude: list[int]):
-    """Easy and medium problems from the company's lists that the user has not solved."""
+    """Easy and medium problems from the company's primary list that the user has not solved."""
     solved = ProblemProgress.objects.filter(
         user=user, problem=OuterRef("pk"), status__in=SOLVED_STATUSES
     )
     on_lists = ListEntry.objects.active().filter(
-        problem=OuterRef("pk"),
-        problem_list__company=profile.target_company,
-        problem_list__kind=ProblemList.Kind.COMPANY,
+        problem=OuterRef("pk"), problem_list=primary_list(profile.target_company)
     )
     return (
         Problem.objects.active()

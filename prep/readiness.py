@@ -10,15 +10,18 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 
+from prep import companies
 from prep.models import (
     SOLVED_STATUSES,
     CardDone,
     ChapterDone,
+    Company,
     DesignStage,
     FocusArea,
     LearnCard,
     LearnChapter,
     ListEntry,
+    Loop,
     Problem,
     ProblemEvent,
     ProblemList,
@@ -159,6 +162,13 @@ class Readiness:
     stages_total: int
     areas_covered: int
     areas_total: int
+    weights: dict[str, float] = field(default_factory=lambda: dict(CODING_WEIGHTS))
+    company: "companies.CompanyLists | None" = None
+    loop: Loop | None = None
+
+    @property
+    def weight_percents(self) -> dict[str, int]:
+        return {name: round(w) for name, w in self.weights.items()}
 
     @property
     def overall(self) -> int:
@@ -182,35 +192,54 @@ def readiness_for(user, profile: Profile, cards: list[CardProgress] | None = Non
     """Readiness per round of the profile's loop, from progress along the study path."""
     cards = card_progress(user) if cards is None else cards
     learn = sum(c.fraction for c in cards) / len(cards) if cards else 0.0
-    company_lists = ListEntry.objects.active().filter(problem_list__company=profile.target_company)
+    company = companies.lists_of(profile.target_company)
+    entries = ListEntry.objects.active()
     parts = {
         "roadmap": _problem_share(
-            user, ListEntry.objects.active().filter(problem_list__kind=ProblemList.Kind.ROADMAP)
+            user, entries.filter(problem_list__kind=ProblemList.Kind.ROADMAP)
         ),
-        "company": _problem_share(
-            user, company_lists.filter(problem_list__kind=ProblemList.Kind.COMPANY)
-        ),
+        "company": _problem_share(user, entries.filter(problem_list=company.primary))
+        if company.primary
+        else Tally(),
         "design": _problem_share(
-            user, company_lists.filter(problem_list__kind=ProblemList.Kind.DESIGN)
+            user,
+            entries.filter(
+                problem_list__company=profile.target_company,
+                problem_list__kind=ProblemList.Kind.DESIGN,
+            ),
         ),
     }
+    # Most companies have no class-design list: its weight goes to the other parts.
+    weights = coding_weights(missing=[] if parts["design"].total else ["design"])
     fractions = {"learn": learn, **{name: tally.fraction for name, tally in parts.items()}}
-    coding = sum(CODING_WEIGHTS[name] * f for name, f in fractions.items()) / 100
+    coding = sum(weights.get(name, 0) * f for name, f in fractions.items()) / 100
 
     ml_design, practised, stages_total = _design_score(user)
     behavioral, areas_covered, areas_total = _behavioral_score(user)
+    loop = Loop.objects.for_target(profile.target_company, profile.target_level)
 
     return Readiness(
         coding=coding,
         ml_design=ml_design,
         behavioral=behavioral,
-        rounds=_rounds(profile, coding, ml_design, behavioral),
+        rounds=_rounds(profile, loop, coding, ml_design, behavioral),
         parts=parts,
         stages_practised=practised,
         stages_total=stages_total,
         areas_covered=areas_covered,
         areas_total=areas_total,
+        weights=weights,
+        company=company,
+        loop=loop,
     )
+
+
+def coding_weights(missing: list[str] = ()) -> dict[str, float]:
+    """CODING_WEIGHTS without the `missing` parts, their weight shared among the rest in
+    proportion."""
+    kept = {name: w for name, w in CODING_WEIGHTS.items() if name not in missing}
+    total = sum(kept.values())
+    return {name: 100 * w / total for name, w in kept.items()} if total else {}
 
 
 def _design_score(user) -> tuple[float, int, int]:
@@ -249,7 +278,9 @@ def _behavioral_score(user) -> tuple[float | None, int, int]:
     return score, covered, len(areas)
 
 
-def _rounds(profile: Profile, coding: float, ml: float, behavioral: float | None) -> list[Round]:
+def _rounds(
+    profile: Profile, loop: Loop | None, coding: float, ml: float, behavioral: float | None
+) -> list[Round]:
     level = profile.target_level
     segments = level.phone_screen_segments
     by_kind = {"coding": coding, "behavioral": behavioral or 0.0}
@@ -258,10 +289,12 @@ def _rounds(profile: Profile, coding: float, ml: float, behavioral: float | None
     phone = sum(by_kind[s.kind] * s.minutes for s in timed) / minutes if minutes else coding
     phone_detail = " + ".join(f"{s.minutes} min {s.get_kind_display().lower()}" for s in timed)
     rounds = [Round("Phone screen", "phone", phone, phone_detail)]
+    if loop is None:
+        return rounds
     for kind, name, count, value in [
-        ("coding", "coding", level.onsite_coding_rounds, coding),
-        ("ml_design", "ML system design", level.onsite_ml_design_rounds, ml),
-        ("behavioral", "behavioral", level.onsite_behavioral_rounds, behavioral),
+        ("coding", "coding", loop.onsite_coding_rounds, coding),
+        ("ml_design", "ML system design", loop.onsite_ml_design_rounds, ml),
+        ("behavioral", "behavioral", loop.onsite_behavioral_rounds, behavioral),
     ]:
         for n in range(1, count + 1):
             rounds.append(Round(f"Onsite {name}{f' {n}' if count > 1 else ''}", kind, value))
@@ -276,8 +309,11 @@ class NextItem:
     status: str = Status.NOT_STARTED
 
 
-def next_up(user, profile: Profile, limit: int = 5) -> list[NextItem]:
-    """The next few items along the study path: unfinished Learn chapters, then problems."""
+def next_up(
+    user, profile: Profile, limit: int = 5, *, company: "companies.CompanyLists | None" = None
+) -> list[NextItem]:
+    """The next few items along the study path: unfinished Learn chapters, then problems.
+    `company` is the target company's lists, if the caller has them already."""
     done_chapters = ChapterDone.objects.filter(user=user, chapter=OuterRef("pk"))
     chapters = (
         LearnChapter.objects.active()
@@ -293,9 +329,13 @@ def next_up(user, profile: Profile, limit: int = 5) -> list[NextItem]:
         problem=OuterRef("problem"),
         status__in=[*SOLVED_STATUSES, Status.SKIPPED],
     )
+    # The roadmap, then the company's primary list and its class-design problems.
     path = Q(problem_list__kind=ProblemList.Kind.ROADMAP) | Q(
-        problem_list__company=profile.target_company
+        problem_list__company=profile.target_company, problem_list__kind=ProblemList.Kind.DESIGN
     )
+    company = company or companies.lists_of(profile.target_company)
+    if company.primary is not None:
+        path |= Q(problem_list=company.primary)
     # Lists overlap (Blind 75 sits inside NeetCode 150): fetch a few extra, keep the first of each.
     entries = (
         ListEntry.objects.active()
@@ -333,3 +373,31 @@ def coverage_grid(stories: list[Story], areas: list[FocusArea]) -> list[tuple]:
         rehearsed = sum(1 for story in tagged if story.state == Story.State.REHEARSED)
         rows.append((area, cells, rehearsed, len(tagged) - rehearsed))
     return rows
+
+
+@dataclass
+class Coverage:
+    """How many of a company's primary-list problems a candidate has solved."""
+
+    company: Company
+    primary: ProblemList | None
+    tally: Tally
+    is_target: bool = False
+
+
+def coverage_for(user, target: Company | None = None) -> list[Coverage]:
+    """Every active company with the candidate's progress on its primary list: four queries."""
+    found = companies.company_lists()
+    primaries = [c.primary.pk for c in found.values() if c.primary is not None]
+    tallies = defaultdict(Tally)
+    if primaries:
+        tallies.update(list_tallies(user, ProblemList.objects.filter(pk__in=primaries)))
+    return [
+        Coverage(
+            company=c.company,
+            primary=c.primary,
+            tally=tallies[c.primary.pk] if c.primary else Tally(),
+            is_target=target is not None and c.company.pk == target.pk,
+        )
+        for c in found.values()
+    ]

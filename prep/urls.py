@@ -1,6 +1,6 @@
 from django.urls import path
 
-from prep.views import accounts, catalogue, practice, progress, settings, share
+from prep.views import accounts, catalogue, companies, practice, progress, settings, share
 
 app_name = "prep"
 urlpatterns = [
@@ -16,6 +16,12 @@ urlpatterns = [
     path("share/<slug:token>/lists/<slug:slug>/", share.share_list, name="share-list"),
     path("path/", catalogue.study_path, name="study-path"),
     path("lists/<slug:slug>/", progress.list_detail, name="list-detail"),
+    path(
+        "lists/<slug:slug>/snapshots/<str:as_of>/",
+        companies.list_snapshot,
+        name="list-snapshot",
+    ),
+    path("companies/", companies.company_coverage, name="companies"),
     path("problems/<slug:slug>/", progress.problem_detail, name="problem-detail"),
     path("problems/<slug:slug>/progress/", progress.problem_progress, name="problem-progress"),
     path("progress/problem-status/", progress.problem_status, name="problem-status"),

@@ -28,10 +28,40 @@ class CompanyFactory(factory.django.DjangoModelFactory):
 class LevelFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = models.Level
+        skip_postgeneration_save = True
 
     slug = factory.Sequence(lambda n: f"level-{n}")
     name = factory.Sequence(lambda n: f"L{n}")
     title = "Engineer"
+
+    @factory.post_generation
+    def loop(level, create, extracted, **kwargs):
+        """Give the level a loop at the typical company (Meta), which every company without a
+        loop of its own borrows: `loop__rounds=(coding, ml_design, behavioral)`, default
+        (2, 1, 1); `loop=False` for a level with no loop at all."""
+        if not create or extracted is False:
+            return
+        coding, ml_design, behavioral = kwargs.get("rounds", (2, 1, 1))
+        meta, _ = models.Company.objects.get_or_create(
+            slug=models.Loop.TYPICAL_COMPANY, defaults={"name": "Meta"}
+        )
+        models.Loop.objects.create(
+            slug=f"{meta.slug}-{level.slug}",
+            company=meta,
+            level=level,
+            onsite_coding_rounds=coding,
+            onsite_ml_design_rounds=ml_design,
+            onsite_behavioral_rounds=behavioral,
+        )
+
+
+class LoopFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Loop
+
+    slug = factory.Sequence(lambda n: f"loop-{n}")
+    company = factory.SubFactory(CompanyFactory)
+    level = factory.SubFactory("tests.factories.LevelFactory", loop=False)
     onsite_coding_rounds = 2
     onsite_ml_design_rounds = 1
     onsite_behavioral_rounds = 1

@@ -7,6 +7,7 @@ every number here is the test's own:
     Starter Roadmap (SR)  Arrays: Anagram Pairs, Binary Ladder   Graphs: Coin Heap
     Extra Roadmap (XR)    Dune Walk
     Acme Top (AT)         Echo Path, Anagram Pairs               (Acme's list; alice aims at Acme)
+    Acme Design (AD)      Fox Trie                               (only where a test asks for it)
 """
 
 import re
@@ -95,6 +96,22 @@ def small(bare_catalogue, alice) -> Catalogue:
     return Catalogue(roadmap, extra, acme_top, arrays, graphs, Profile.objects.for_user(alice))
 
 
+@pytest.fixture
+def acme_design(small) -> ProblemList:
+    """Acme's class-design list, its one problem unsolved: with it coding keeps all four parts
+    at their own weights (15/45/30/10), as these tests' numbers assume."""
+    design = ProblemListFactory(
+        name="Acme Design",
+        short_name="AD",
+        kind=ProblemList.Kind.DESIGN,
+        company=small.profile.target_company,
+    )
+    ListEntryFactory(
+        problem_list=design, problem=ProblemFactory(slug="fox-trie", title="Fox Trie"), position=1
+    )
+    return design
+
+
 def _page(client, url: str) -> str:
     response = client.get(url)
     assert response.status_code == 200
@@ -163,6 +180,7 @@ def test_an_archived_roadmap_list_leaves_the_dashboard_and_the_study_path(alice_
     assert "Extra Roadmap" not in _page(alice_client, reverse("prep:study-path"))
 
 
+@pytest.mark.usefixtures("acme_design")
 def test_an_archived_roadmap_list_leaves_coding_readiness(alice_client, alice, small):
     _tick(alice_client, "anagram-pairs")
     _tick(alice_client, "dune-walk")
@@ -249,6 +267,7 @@ def cards() -> LearnCard:
     return arrays
 
 
+@pytest.mark.usefixtures("acme_design")
 def test_an_archived_learn_card_leaves_next_up_and_the_card_counts(
     alice_client, alice, small, cards
 ):

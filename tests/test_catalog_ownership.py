@@ -271,30 +271,32 @@ def test_reordering_a_list_survives_a_sync(fixtures):
 
 
 def test_an_edited_entry_keeps_the_whole_list_as_it_is(fixtures):
-    ListEntry.objects.filter(pk=_entry("meta-top-100-six-months", "two-sum").pk).update(rank=7)
+    # Meta's class-design list: its entries come from the fixtures (a company list's follow its
+    # snapshot, which the sync leaves alone; see test_load_catalog.py).
+    ListEntry.objects.filter(pk=_entry("meta-design", "lru-cache").pk).update(rank=7)
     _upstream(
         fixtures,
         "lists.json",
         "prep.problemlist",
-        {"slug": "meta-top-100-six-months"},
-        time_window="Last three months",
+        {"slug": "meta-design"},
+        time_window="All time (everything)",
     )
     _upstream(
         fixtures,
         "lists.json",
         "prep.listentry",
-        {"problem_list": ["meta-top-100-six-months"], "problem": ["lru-cache"]},
+        {"problem_list": ["meta-design"], "problem": ["min-stack"]},
         frequency="1.0",
     )
-    lru = _entry("meta-top-100-six-months", "lru-cache")
+    min_stack = _entry("meta-design", "min-stack")
 
     output = _load(fixtures)
 
-    assert "list meta-top-100-six-months (1 entry edited; upstream changed too)" in output
-    assert _entry("meta-top-100-six-months", "two-sum").rank == 7
-    assert _entry("meta-top-100-six-months", "lru-cache").frequency == lru.frequency
-    meta = ProblemList.objects.get(slug="meta-top-100-six-months")
-    assert meta.time_window != "Last three months"
+    assert "list meta-design (1 entry edited; upstream changed too)" in output
+    assert _entry("meta-design", "lru-cache").rank == 7
+    assert _entry("meta-design", "min-stack").frequency == min_stack.frequency
+    design = ProblemList.objects.get(slug="meta-design")
+    assert design.time_window != "All time (everything)"
     # Other lists still take upstream changes.
     _upstream(fixtures, "lists.json", "prep.problemlist", {"slug": "blind-75"}, name="Blind 75!")
     assert "problem lists: 0 created, 1 updated" in _load(fixtures)
@@ -396,7 +398,12 @@ def test_rows_without_a_record_that_match_the_fixtures_are_adopted_silently(fixt
     assert "problem lru-cache (title)." in output
     assert Problem.objects.get(slug="lru-cache").title == "LRU Cache"
     rows = sum(apps.get_model(label).objects.count() for label in CATALOGUE_MODELS)
-    assert SyncRecord.objects.count() == rows - 1  # all but lru-cache
+    # A company list's entries follow its snapshot, so the sync records none of them.
+    snapshot_entries = ListEntry.objects.filter(
+        problem_list__kind=ProblemList.Kind.COMPANY, problem_list__window__gt=""
+    ).count()
+    assert snapshot_entries > 0
+    assert SyncRecord.objects.count() == rows - snapshot_entries - 1  # all but lru-cache
     assert "Catalogue loaded: 0 created, 0 updated, 0 archived" in _load(fixtures)
 
 

@@ -7,8 +7,13 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from prep.models import ChapterDone, LearnChapter, Problem, ProblemProgress, Status
-from tests.factories import ProfileFactory
+from prep.models import ChapterDone, LearnChapter, Problem, ProblemList, ProblemProgress, Status
+from tests.factories import (
+    CompanyFactory,
+    ListEntryFactory,
+    ProblemListFactory,
+    ProfileFactory,
+)
 
 pytestmark = pytest.mark.usefixtures("catalog")
 
@@ -139,11 +144,40 @@ def test_the_formula_is_explained(alice_client, alice_e5):
     assert "15% for Learn card chapters finished" in formula
     assert "45% for NeetCode roadmap problems solved" in formula
     assert "30% for Meta's most frequent problems solved" in formula
+    primary = reverse("prep:list-detail", args=["meta-top-100-six-months"])
+    assert re.search(rf'\(0 of \d+\) on <a href="{primary}">[^<]+</a>', formula)
+    assert "Meta&#x27;s six-month list counts for readiness" in formula
     assert "10% for its class-design problems solved" in formula
     assert "each of the 7 stages scores its best self-rating, out of 5" in formula
     assert "Stages practised so far: 0 of 7." in formula
     assert "focus areas covered by a rehearsed story" in formula
     assert "average of the 5 rounds of the E5 loop" in formula
+
+
+def test_without_a_class_design_list_the_formula_shares_its_weight_among_the_rest(
+    alice_client, alice_e5
+):
+    acme = CompanyFactory(name="Acme")
+    acme_list = ProblemListFactory(
+        name="Acme: all time", kind=ProblemList.Kind.COMPANY, company=acme, window="all-time"
+    )
+    ListEntryFactory(problem_list=acme_list, problem=Problem.objects.get(slug="two-sum"))
+    alice_e5.target_company = acme
+    alice_e5.save()
+    _tick(alice_client, "two-sum")
+
+    html = _dashboard(alice_client)
+
+    formula = re.search(r'<details class="formula">(.*?)</details>', html, re.S).group(1)
+    # 15 : 45 : 30 of the 90 left: 17%, 50% and 33%.
+    assert "17% for Learn card chapters finished" in formula
+    assert "50% for NeetCode roadmap problems solved" in formula
+    assert "33% for Acme's most frequent problems solved (1 of 1)" in formula
+    assert f'on <a href="{acme_list.get_absolute_url()}">Acme: all time</a>' in formula
+    assert "class-design problems solved" not in formula
+    assert "no class-design list for Acme" in formula
+    # (45 x 1/150 + 30 x 1) / 90, as the NeetCode roadmap holds 150 problems.
+    assert _readiness(html, "coding") == "34%"
 
 
 def test_finishing_a_learn_chapter_raises_coding_readiness(alice_client, alice, alice_e5):
@@ -266,5 +300,9 @@ def test_list_bars_count_solved_problems(alice_client, alice_e5):
 
     assert "NeetCode 150: 1 of 150 solved" in html
     assert "Blind 75: 1 of 75 solved" in html
+    # The target company's lists; other companies' are on the Companies page.
+    assert re.search(r"Meta: top 100, last six months: 1 of \d+ solved", html)
+    assert re.search(r"Meta: top 100, all time: 1 of \d+ solved", html)
+    assert "Google: top 100" not in html
     assert "Learn cards: 0 of 11 done" in html
     assert re.search(r"Arrays &amp; Hashing</a>\s*<span class=\"bar-count\">1/9</span>", html)

@@ -7,12 +7,20 @@ import pytest
 from django.urls import reverse
 
 from prep.models import ListEntry, ProblemList, ProblemProgress, Status
-from tests.factories import ProblemProgressFactory
+from tests.factories import (
+    CompanyFactory,
+    ListEntryFactory,
+    ProblemFactory,
+    ProblemListFactory,
+    ProblemProgressFactory,
+)
 
 pytestmark = pytest.mark.usefixtures("catalog")
 
 NEETCODE = reverse("prep:list-detail", args=["neetcode-150"])
 STATUS_URL = reverse("prep:problem-status")
+COMPANY, DESIGN = ProblemList.Kind.COMPANY, ProblemList.Kind.DESIGN
+SIX_MONTHS, ALL_TIME = ProblemList.Window.SIX_MONTHS, ProblemList.Window.ALL_TIME
 
 
 def _htmx(page: str = NEETCODE, target: str | None = None) -> dict:
@@ -129,14 +137,86 @@ def test_archived_entry_is_not_shown_nor_counted(alice_client):
     assert "two-sum" in _rows(_get(alice_client, "blind-75").content.decode())
 
 
-def test_badges_name_the_other_lists_holding_the_problem(alice_client):
-    html = _get(alice_client).content.decode()
+def _lists_holding(problem, *lists: dict) -> list[ProblemList]:
+    """One list per dict of fields, in that order along the study path, each holding `problem`."""
+    made = []
+    for position, fields in enumerate(lists, 1):
+        problem_list = ProblemListFactory(position=position, **fields)
+        ListEntryFactory(problem_list=problem_list, problem=problem, position=1)
+        made.append(problem_list)
+    return made
 
-    badges = re.findall(r'<a class="badge" href="([^"]+)">([^<]+)</a>', _row(html, "two-sum"))
-    assert badges == [
-        ("/lists/blind-75/", "Blind 75"),
-        ("/lists/meta-top-100-six-months/", "Meta top 100"),
+
+def _badges(row: str) -> list[tuple[str, str]]:
+    return re.findall(r'<a class="badge" href="([^"]+)">([^<]+)</a>', row)
+
+
+def _chips(row: str) -> list[tuple[str, str, str]]:
+    """(link, company, window) of each "Asked at" chip."""
+    return re.findall(
+        r'<a class="company-chip" href="([^"]+)"[^>]*>([^<]+) <span class="muted">([^<]+)</span>',
+        row,
+    )
+
+
+def test_badges_name_the_other_roadmaps_and_design_lists_holding_the_problem(alice_client):
+    problem, acme = ProblemFactory(), CompanyFactory(name="Acme")
+    here, other, design, _ = _lists_holding(
+        problem,
+        {"short_name": "Here"},
+        {"short_name": "Other roadmap"},
+        {"short_name": "Acme design", "kind": DESIGN, "company": acme},
+        {"short_name": "Acme 6 mo", "kind": COMPANY, "company": acme, "window": SIX_MONTHS},
+    )
+
+    row = _row(_get(alice_client, here.slug).content.decode(), problem.slug)
+
+    # Company lists are not badges: they are the "Asked at" chips.
+    assert _badges(row) == [
+        (other.get_absolute_url(), "Other roadmap"),
+        (design.get_absolute_url(), "Acme design"),
     ]
+
+
+def test_companies_asking_the_problem_are_chips_one_per_company_at_its_shortest_window(
+    alice_client,
+):
+    problem = ProblemFactory()
+    acme, zeta = CompanyFactory(name="Acme"), CompanyFactory(name="Zeta")
+    here, acme_all, acme_six, zeta_all = _lists_holding(
+        problem,
+        {"short_name": "Here"},
+        {"kind": COMPANY, "company": acme, "window": ALL_TIME},
+        {"kind": COMPANY, "company": acme, "window": SIX_MONTHS},
+        {"kind": COMPANY, "company": zeta, "window": ALL_TIME},
+    )
+
+    row = _row(_get(alice_client, here.slug).content.decode(), problem.slug)
+
+    assert "Asked at" in row
+    assert _chips(row) == [
+        (acme_six.get_absolute_url(), "Acme", "6 mo"),
+        (zeta_all.get_absolute_url(), "Zeta", "all time"),
+    ]
+    # On Acme's own list, Acme is left out, whichever of its windows holds the problem.
+    row = _row(_get(alice_client, acme_all.slug).content.decode(), problem.slug)
+    assert _chips(row) == [(zeta_all.get_absolute_url(), "Zeta", "all time")]
+
+
+def test_past_four_companies_the_chips_fold_away(alice_client):
+    problem = ProblemFactory()
+    here, *_ = _lists_holding(
+        problem,
+        {"short_name": "Here"},
+        *[{"kind": COMPANY, "company": CompanyFactory(), "window": ALL_TIME} for _ in range(6)],
+    )
+
+    row = _row(_get(alice_client, here.slug).content.decode(), problem.slug)
+
+    assert len(_chips(row)) == 6
+    folded = re.search(r'<details class="more-companies">(.*?)</details>', row, re.S).group(1)
+    assert "<summary>2 more companies</summary>" in folded
+    assert len(_chips(folded)) == 2
 
 
 def test_notes_link_says_notes_when_the_user_has_notes(alice_client, alice):

@@ -18,7 +18,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from prep.management.commands.load_catalog import CATALOGUE_MODELS
-from prep.models import Level, ListEntry, Problem, ProblemList, SyncRecord
+from prep.models import Level, ListEntry, Problem, ProblemList, SnapshotEntry, SyncRecord
 from prep.models.sync import synced_values
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
@@ -96,6 +96,13 @@ def _fixture_counts() -> dict[str, int]:
     return counts
 
 
+def _snapshot_entries():
+    """Entries of windowed company lists: they follow each list's newest snapshot, imported from
+    fixtures/companies/, and no fixture entry describes them."""
+    imported = ProblemList.objects.filter(kind=ProblemList.Kind.COMPANY).exclude(window="")
+    return ListEntry.objects.filter(problem_list__in=imported)
+
+
 def test_a_fresh_database_gets_one_active_row_per_fixture_entry():
     # The session-wide load in conftest ran on an empty database.
     expected = _fixture_counts()
@@ -103,23 +110,59 @@ def test_a_fresh_database_gets_one_active_row_per_fixture_entry():
     loaded = {}
     for label in CATALOGUE_MODELS:
         model = apps.get_model(label)
-        loaded[label] = model.objects.filter(is_archived=False).count()
+        rows = model.objects.all()
+        if model is ListEntry:
+            rows = rows.exclude(pk__in=_snapshot_entries())
+        loaded[label] = rows.filter(is_archived=False).count()
         assert model.objects.filter(is_archived=True).count() == 0, label
 
     assert loaded == expected
-    assert Problem.objects.count() == 456
-    assert ListEntry.objects.count() == 384
+    assert Problem.objects.count() == 731
+    assert ListEntry.objects.count() == 2354
+    # The 32 company lists hold their one snapshot's problems: 2,070 entries.
+    snapshotted = SnapshotEntry.objects.filter(snapshot__problem_list__window__gt="")
+    assert _snapshot_entries().count() == snapshotted.count() == 2070
 
 
 def test_a_fresh_load_records_what_it_wrote_to_every_row():
     records = {(r.model, r.natural_key): r for r in SyncRecord.objects.all()}
 
     for label in CATALOGUE_MODELS:
-        for row in apps.get_model(label).objects.all():
+        rows = apps.get_model(label).objects.all()
+        if label == "prep.listentry":
+            rows = rows.exclude(pk__in=_snapshot_entries())
+        for row in rows:
             record = records.pop((label, json.dumps(list(row.natural_key()))))
             assert record.object_pk == row.pk
             assert record.values == synced_values(row)
     assert records == {}
+
+
+def test_a_company_lists_entries_follow_its_snapshot_and_the_sync_updates_the_list_alone(
+    fixtures,
+):
+    recorded = set(
+        SyncRecord.objects.filter(model="prep.listentry").values_list("natural_key", flat=True)
+    )
+    meta = _snapshot_entries().filter(problem_list__slug="meta-top-100-six-months")
+    assert not {json.dumps(list(entry.natural_key())) for entry in meta} & recorded
+    two_sum = meta.get(problem__slug="two-sum")
+    ListEntry.objects.filter(pk=two_sum.pk).update(rank=7)
+    _edit(
+        fixtures,
+        "lists.json",
+        _set("prep.problemlist", {"slug": "meta-top-100-six-months"}, time_window="Last 6 months"),
+    )
+
+    output = _load(fixtures)
+
+    # Its 100 entries, which no fixture names, neither keep the list as a local edit nor move.
+    assert "problem lists: 0 created, 1 updated, 0 archived" in output
+    assert "Kept" not in output
+    assert ProblemList.objects.get(slug="meta-top-100-six-months").time_window == "Last 6 months"
+    two_sum.refresh_from_db()
+    assert (two_sum.rank, two_sum.is_archived) == (7, False)
+    assert meta.filter(is_archived=False).count() == 100
 
 
 def test_a_second_run_changes_nothing(fixtures):

@@ -20,11 +20,21 @@ from prep.models import (
     MockRound,
     Problem,
     ProblemEvent,
+    ProblemList,
     ProblemProgress,
     Status,
     Story,
 )
-from tests.factories import MockProblemFactory, MockRoundFactory, ProfileFactory, StoryFactory
+from tests.factories import (
+    CompanyFactory,
+    ListEntryFactory,
+    MockProblemFactory,
+    MockRoundFactory,
+    ProblemFactory,
+    ProblemListFactory,
+    ProfileFactory,
+    StoryFactory,
+)
 from tests.threads import logged_in_clients, run_in_threads
 
 pytestmark = pytest.mark.usefixtures("catalog")
@@ -34,9 +44,10 @@ HOME = reverse("prep:home")
 META_LIST = "meta-top-100-six-months"
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
-# Measured on SQLite and PostgreSQL; the same with one mock or thirty.
+# Measured on SQLite and PostgreSQL; the same with one mock or thirty. The dashboard's include
+# the target company's primary list and its loop.
 MOCK_PAGE_QUERIES = 6
-DASHBOARD_QUERIES = 28
+DASHBOARD_QUERIES = 30
 
 
 def _url(name: str, mock: MockRound) -> str:
@@ -155,6 +166,21 @@ def test_a_mock_picks_two_unsolved_easy_or_medium_problems_from_metas_list(
         assert set(picked) <= unsolved
 
 
+def test_a_mock_draws_from_the_all_time_list_when_the_six_month_one_is_short(alice_client, alice):
+    acme = CompanyFactory(name="Acme")
+    six = ProblemListFactory(kind=ProblemList.Kind.COMPANY, company=acme, window="six-months")
+    ListEntryFactory(problem_list=six, problem=ProblemFactory(difficulty=Problem.Difficulty.EASY))
+    all_time = ProblemListFactory(kind=ProblemList.Kind.COMPANY, company=acme, window="all-time")
+    drawn = ProblemFactory.create_batch(2, difficulty=Problem.Difficulty.EASY)
+    for problem in drawn:
+        ListEntryFactory(problem_list=all_time, problem=problem)
+    ProfileFactory(user=alice, target_company=acme, target_level=Level.objects.get(slug="e5"))
+
+    # Were the six-month list drawn from too, six draws would all miss its problem 1 time in 729.
+    for _ in range(6):
+        assert set(_picked(_start(alice_client))) == {problem.pk for problem in drawn}
+
+
 def test_the_mock_page_shows_the_problems_with_links_and_re_rolls(alice_client, alice, alice_e5):
     mock = _start(alice_client)
 
@@ -182,6 +208,12 @@ def test_with_every_candidate_solved_the_mock_says_so(alice_client, alice, alice
     mock = _start(alice_client)
 
     assert not mock.problems.exists()
+    # Meta's all-time list still has unsolved ones, but only its primary list is drawn from.
+    left = Problem.objects.filter(
+        entries__problem_list__slug="meta-all-time",
+        difficulty__in=[Problem.Difficulty.EASY, Problem.Difficulty.MEDIUM],
+    ).exclude(progress__user=alice)
+    assert left.exists()
     page = _page(alice_client, mock.get_absolute_url())
     assert "There are no easy or medium problems to pick from yet." in page
     assert "Every easy and medium problem on your company" in page

@@ -15,12 +15,14 @@ from prep.models import (
     ProblemList,
 )
 from tests.factories import (
+    CompanyFactory,
     DesignStageFactory,
     LearnCardFactory,
     LearnChapterFactory,
     LevelFactory,
     ListEntryFactory,
     ListSectionFactory,
+    LoopFactory,
     PhoneScreenSegmentFactory,
     ProblemFactory,
     ProblemListFactory,
@@ -62,6 +64,29 @@ def test_two_problems_cannot_share_a_leetcode_number():
 
     with pytest.raises(IntegrityError), transaction.atomic():
         ProblemFactory(leetcode_id=problem.leetcode_id)
+
+
+def test_a_company_has_one_list_per_window_and_any_number_without_one():
+    company = CompanyFactory()
+    ProblemListFactory(kind=ProblemList.Kind.COMPANY, company=company, window="six-months")
+    ProblemListFactory(kind=ProblemList.Kind.COMPANY, company=company, window="all-time")
+    ProblemListFactory.create_batch(2, kind=ProblemList.Kind.COMPANY, company=company)
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ProblemListFactory(kind=ProblemList.Kind.COMPANY, company=company, window="six-months")
+
+    assert company.problem_lists.count() == 4
+
+
+def test_a_company_has_one_loop_per_level():
+    loop = LoopFactory()
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        LoopFactory(company=loop.company, level=loop.level)
+
+    # Another company may have a loop at the same level.
+    LoopFactory(level=loop.level)
+    assert loop.level.loops.count() == 2
 
 
 def test_two_sections_of_one_list_cannot_share_a_slug():
@@ -213,3 +238,11 @@ def test_phone_screen_minutes_leave_out_archived_segments():
     PhoneScreenSegmentFactory(level=level, position=2, minutes=10, is_archived=True)
 
     assert level.phone_screen_minutes == 35
+
+
+@pytest.mark.parametrize(
+    ("title", "label"),
+    [("Senior engineer", "E5, senior engineer"), ("", "E5")],
+)
+def test_a_level_label_says_what_it_means(title, label):
+    assert LevelFactory(name="E5", title=title).label == label

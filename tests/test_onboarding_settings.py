@@ -61,7 +61,22 @@ def test_onboarding_suggests_meta_and_e5(alice_client):
     assert response.status_code == 200
     html = response.content.decode()
     assert _selected(html, "target_company") == "Meta"
-    assert _selected(html, "target_level") == "E5"
+    assert _selected(html, "target_level") == "E5, senior engineer"
+
+
+def test_the_level_menu_says_what_each_level_means(alice_client):
+    html = alice_client.get(ONBOARDING).content.decode()
+
+    select = re.search(r'<select name="target_level".*?</select>', html, re.S).group(0)
+    assert re.findall(r"<option [^>]*>([^<]+)</option>", select) == [
+        "E4, mid-level engineer",
+        "E5, senior engineer",
+        "E6, staff engineer",
+    ]
+    # Rounds depend on the company too, so the level's help no longer counts them per level.
+    helptext = re.search(r'id="id_target_level_helptext">(.*?)</div>', html, re.S).group(1)
+    assert "pick the seniority you are interviewing for" in helptext
+    assert "design round" not in helptext
 
 
 def test_onboarding_fields_are_labelled(alice_client):
@@ -106,7 +121,10 @@ def test_posting_onboarding_again_edits_the_same_profile(alice_client):
 def test_onboarding_shows_the_saved_target_when_revisited(alice_client):
     alice_client.post(ONBOARDING, _target("e6"))
 
-    assert _selected(alice_client.get(ONBOARDING).content.decode(), "target_level") == "E6"
+    assert (
+        _selected(alice_client.get(ONBOARDING).content.decode(), "target_level")
+        == "E6, staff engineer"
+    )
 
 
 # --- Settings ---------------------------------------------------------------------------------
@@ -119,7 +137,7 @@ def test_settings_shows_the_current_target(alice_client, alice_e5):
 
     html = alice_client.get(SETTINGS).content.decode()
 
-    assert _selected(html, "target_level") == "E5"
+    assert _selected(html, "target_level") == "E5, senior engineer"
     assert 'value="9"' in html
     assert 'value="2031-01-02"' in html
 
@@ -197,7 +215,8 @@ def test_an_archived_level_cannot_be_chosen(alice_client):
     html = alice_client.get(ONBOARDING).content.decode()
     response = alice_client.post(ONBOARDING, _target("e6"))
 
-    assert ">E6</option>" not in html
+    assert ">E6, staff engineer</option>" not in html
+    assert ">E5, senior engineer</option>" in html
     assert response.status_code == 400
     assert Profile.objects.count() == 0
 

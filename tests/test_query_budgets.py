@@ -4,7 +4,14 @@ Each test builds a list of 50 problems or of 2,000 (with sections, topics, a sec
 holding half of them, and progress, notes and history on most), on top of the real catalogue,
 and holds the endpoint to one budget for both sizes. A query per row would blow the budget
 at 2,000 long before anyone notices it at 50.
+
+The company tests do the same with the number of companies: 16 (as shipped) or 200, each asking
+a few problems of a NeetCode-150-like list over six months and all time, so a row's "Asked at"
+chips, the filter's companies and the Companies page grow with them.
 """
+
+import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -15,10 +22,12 @@ from prep.models import (
     LearnChapter,
     ListEntry,
     ListSection,
+    ListSnapshot,
     Problem,
     ProblemEvent,
     ProblemList,
     ProblemProgress,
+    SnapshotEntry,
     Status,
     Topic,
 )
@@ -30,15 +39,28 @@ SECTIONS = 5
 LIST_URL = reverse("prep:list-detail", args=["budget-list"])
 
 # Measured with CaptureQueriesContext on SQLite and PostgreSQL; the same at both sizes. Raise one
-# only with a reason, never to make room for a query per row.
-DASHBOARD_QUERIES = 28
-DASHBOARD_WITH_PROBLEMS_NEXT_QUERIES = 30
-LIST_PAGE_QUERIES = 13
+# only with a reason, never to make room for a query per row. The dashboard reads the target
+# company's primary list and its loop (and next up the primary list again); a list page reads
+# the "Asked at" filter's companies and the candidate's target company, whose frequency "Most
+# frequent first" sorts by.
+DASHBOARD_QUERIES = 30
+DASHBOARD_WITH_PROBLEMS_NEXT_QUERIES = 33
+LIST_PAGE_QUERIES = 15
 STATUS_TICK_QUERIES = 18
 CHAPTER_TICK_QUERIES = 8
 # A tick from the dashboard re-renders its panels (readiness, bars, next up, activity), which
 # used to go stale: about the dashboard's own cost plus the write.
-CHAPTER_TICK_FROM_DASHBOARD_QUERIES = 30
+CHAPTER_TICK_FROM_DASHBOARD_QUERIES = 32
+# Sorting by a company's frequency reads that company and its primary list.
+SORTED_LIST_PAGE_QUERIES = LIST_PAGE_QUERIES + 2
+# A company list's page adds its snapshots (the current one's size, the problems dropped since
+# the previous one) and which of the company's lists is primary, and why.
+COMPANY_LIST_PAGE_QUERIES = 18
+COMPANIES_PAGE_QUERIES = 7
+
+COMPANY_COUNTS = [pytest.param(16, id="16-companies"), pytest.param(200, id="200-companies")]
+ROADMAP_SIZE = 150
+JULY, APRIL = datetime.date(2026, 7, 12), datetime.date(2026, 4, 1)
 
 PROGRESS_CYCLE = [Status.SOLVED, Status.ATTEMPTED, Status.NEEDS_REVIEW, Status.SKIPPED, None]
 DIFFICULTIES = [Problem.Difficulty.EASY, Problem.Difficulty.MEDIUM, Problem.Difficulty.HARD]
@@ -162,7 +184,10 @@ def test_list_page_budget(alice_client, alice, size, django_assert_max_num_queri
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_filtered_list_page_budget(alice_client, alice, size, django_assert_max_num_queries):
+def test_filtered_list_page_budget(
+    alice_client, alice, alice_e5, size, django_assert_max_num_queries
+):
+    # "Not in list" offers the target company's lists: alice aims at Meta.
     _build_catalogue(size, alice)
     params = {"status": "solved", "topic": "budget-topic-1", "not_in": "budget-company"}
 
@@ -216,3 +241,163 @@ def test_chapter_tick_from_the_dashboard_budget(
 
     assert response.status_code == 200
     assert 'id="readiness"' in response.content.decode()
+
+
+# --- Many companies ---------------------------------------------------------------------------
+
+
+def _build_companies(count: int, problems: list[Problem]) -> list[Company]:
+    """`count` companies, Meta (as shipped, the candidate's target) and `count - 1` made here,
+    the others shipped archived. Each made one asks 3 of `problems` over six months and 5 all
+    time, from a snapshot of 12 July; the first one's six-month list also has an older snapshot
+    of April, with one problem that has dropped out since."""
+    shipped = Company.objects.exclude(slug="meta")
+    ProblemList.objects.filter(company__in=shipped).update(is_archived=True)
+    shipped.update(is_archived=True)
+    companies = Company.objects.bulk_create(
+        Company(slug=f"budget-co-{k}", name=f"Budget Co {k}", position=100 + k)
+        for k in range(count - 1)
+    )
+    windows = [(ProblemList.Window.SIX_MONTHS, 3), (ProblemList.Window.ALL_TIME, 5)]
+    lists = ProblemList.objects.bulk_create(
+        ProblemList(
+            slug=f"{company.slug}-{window}",
+            name=f"{company.name}: top 100, {ProblemList.Window(window).label}",
+            short_name=f"{company.name} {window}",
+            kind=ProblemList.Kind.COMPANY,
+            company=company,
+            window=window,
+            position=200 + k,
+        )
+        for k, company in enumerate(companies)
+        for window, _ in windows
+    )
+    asked = {
+        problem_list.pk: [problems[(7 * k + 3 * j) % len(problems)] for j in range(n)]
+        for k, (problem_list, (_, n)) in enumerate(
+            zip(lists, windows * len(companies), strict=True)
+        )
+    }
+    ListEntry.objects.bulk_create(
+        ListEntry(problem_list_id=pk, problem=problem, position=rank, rank=rank, frequency=100)
+        for pk, picked in asked.items()
+        for rank, problem in enumerate(picked, 1)
+    )
+    snapshots = ListSnapshot.objects.bulk_create(
+        ListSnapshot(problem_list=problem_list, as_of=JULY, source_name="Budget files")
+        for problem_list in lists
+    )
+    april = ListSnapshot.objects.create(problem_list=lists[0], as_of=APRIL)
+    dropped = problems[-1]
+    SnapshotEntry.objects.bulk_create(
+        [
+            *(
+                SnapshotEntry(snapshot=snapshot, problem=problem, rank=rank, frequency=100)
+                for snapshot in snapshots
+                for rank, problem in enumerate(asked[snapshot.problem_list_id], 1)
+            ),
+            # April: the first problem of July and one that has gone since, so July's others
+            # are new and the page lists one dropped problem.
+            SnapshotEntry(snapshot=april, problem=asked[lists[0].pk][0], rank=1, frequency=100),
+            SnapshotEntry(snapshot=april, problem=dropped, rank=2, frequency=50),
+        ]
+    )
+    return companies
+
+
+@pytest.fixture
+def companies(request, alice, alice_e5) -> list[Company]:
+    """A NeetCode-150-like roadmap (budget-list) and `request.param` companies asking its
+    problems; alice aims at Meta and has worked on most of them."""
+    problems = _build_catalogue(ROADMAP_SIZE, alice)
+    return _build_companies(request.param, problems)
+
+
+def _chips(html: str) -> int:
+    return html.count('class="company-chip"')
+
+
+@pytest.mark.parametrize("companies", COMPANY_COUNTS, indirect=True)
+def test_a_roadmap_page_costs_the_same_however_many_companies_ask_its_problems(
+    alice_client, companies, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(LIST_PAGE_QUERIES):
+        response = alice_client.get(LIST_URL)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.count('<tr id="problem-') == ROADMAP_SIZE
+    # One chip per problem a made company asks: 3 + 5 of them, all different.
+    assert _chips(html) == 8 * len(companies)
+    assert len(re.findall(r'<option value="budget-co-\d+">', html)) == len(companies)
+
+
+@pytest.mark.parametrize("companies", COMPANY_COUNTS, indirect=True)
+def test_a_filtered_and_sorted_roadmap_page_costs_the_same_however_many_companies(
+    alice_client, companies, django_assert_max_num_queries
+):
+    params = {"company": companies[0].slug, "sort": "frequency"}
+
+    with django_assert_max_num_queries(SORTED_LIST_PAGE_QUERIES):
+        response = alice_client.get(LIST_URL, params)
+
+    assert response.status_code == 200
+    assert response.content.decode().count('<tr id="problem-') == 8  # 3 + 5, none shared
+
+
+@pytest.mark.parametrize("companies", COMPANY_COUNTS, indirect=True)
+def test_a_company_list_page_costs_the_same_however_many_companies(
+    alice_client, companies, django_assert_max_num_queries
+):
+    six_months = ProblemList.objects.get(slug=f"{companies[0].slug}-six-months")
+
+    with django_assert_max_num_queries(COMPANY_LIST_PAGE_QUERIES):
+        response = alice_client.get(six_months.get_absolute_url())
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.count('<tr id="problem-') == 3
+    assert html.count('class="badge badge-new"') == 2
+    assert "1 problem dropped out since the snapshot of 1 April 2026" in html
+    assert "2 snapshots of this list" in html
+
+
+@pytest.mark.parametrize("companies", COMPANY_COUNTS, indirect=True)
+def test_the_dashboard_costs_the_same_however_many_companies(
+    alice_client, companies, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(DASHBOARD_QUERIES):
+        response = alice_client.get(reverse("prep:home"))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f"Budget list: {_solved(ROADMAP_SIZE)} of {ROADMAP_SIZE} solved" in html
+    assert "Budget Co" not in html  # Only the target company's lists.
+
+
+@pytest.mark.parametrize("companies", COMPANY_COUNTS, indirect=True)
+def test_a_status_tick_costs_the_same_however_many_companies(
+    alice_client, companies, django_assert_max_num_queries
+):
+    # No progress on it yet (a first tick, the costliest), and asked at one company of 16, at
+    # several of 200: the row it re-renders carries their chips.
+    data = {"problem": "budget-problem-9", "status": "solved", "list": "budget-list"}
+
+    with django_assert_max_num_queries(STATUS_TICK_QUERIES):
+        response = alice_client.post(reverse("prep:problem-status"), data, **_htmx(LIST_URL))
+
+    assert response.status_code == 200
+    assert f"{_solved(ROADMAP_SIZE) + 1} of {ROADMAP_SIZE} solved" in response.content.decode()
+
+
+@pytest.mark.parametrize("companies", COMPANY_COUNTS, indirect=True)
+def test_the_companies_page_costs_the_same_however_many_companies(
+    alice_client, companies, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(COMPANIES_PAGE_QUERIES):
+        response = alice_client.get(reverse("prep:companies"))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.count('<tr id="company-') == len(companies) + 1  # and Meta, the target
+    assert html.index('id="company-meta"') < html.index(f'id="company-{companies[0].slug}"')

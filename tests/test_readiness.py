@@ -9,7 +9,8 @@ function sees is one a test made.
 import pytest
 
 from prep import readiness
-from prep.models import PhoneScreenSegment, ProblemList, Profile, Status, Story
+from prep.companies import PRIMARY_MIN_PROBLEMS
+from prep.models import Loop, PhoneScreenSegment, ProblemList, Profile, Status, Story
 from tests.factories import (
     CardDoneFactory,
     ChapterDoneFactory,
@@ -22,6 +23,7 @@ from tests.factories import (
     LevelFactory,
     ListEntryFactory,
     ListSectionFactory,
+    LoopFactory,
     PhoneScreenSegmentFactory,
     ProblemFactory,
     ProblemListFactory,
@@ -39,18 +41,14 @@ ROADMAP, COMPANY, DESIGN = (
     ProblemList.Kind.COMPANY,
     ProblemList.Kind.DESIGN,
 )
+SIX_MONTHS, ALL_TIME = ProblemList.Window.SIX_MONTHS, ProblemList.Window.ALL_TIME
 CODING, BEHAVIORAL = PhoneScreenSegment.Kind.CODING, PhoneScreenSegment.Kind.BEHAVIORAL
 
 
 def _level(name: str, ml_design_rounds: int, phone_screen: list[tuple[str, int]]):
     """A level with two onsite coding rounds and one behavioral, and the phone screen given as
     (kind, minutes) segments."""
-    level = LevelFactory(
-        name=name,
-        onsite_coding_rounds=2,
-        onsite_ml_design_rounds=ml_design_rounds,
-        onsite_behavioral_rounds=1,
-    )
+    level = LevelFactory(name=name, loop__rounds=(2, ml_design_rounds, 1))
     for kind, minutes in phone_screen:
         PhoneScreenSegmentFactory(level=level, kind=kind, minutes=minutes)
     return level
@@ -62,7 +60,7 @@ E6_PHONE = [("introduction", 2), (CODING, 25), (BEHAVIORAL, 15), ("questions", 3
 
 
 @pytest.fixture
-def acme():
+def acme(db):
     return CompanyFactory(name="Acme")
 
 
@@ -71,6 +69,13 @@ def profile(alice, acme) -> Profile:
     """alice aims at Acme, at an E5-shaped level."""
     ProfileFactory(user=alice, target_company=acme, target_level=_level("E5", 1, E5_PHONE))
     return Profile.objects.for_user(alice)
+
+
+@pytest.fixture
+def acme_design(bare_catalogue, acme) -> ProblemList:
+    """Acme's class-design list: one problem nobody solved, so coding keeps all four parts at
+    their own weights (a company without one shares the design weight among the others)."""
+    return _list(DESIGN, _problems(1), company=acme)
 
 
 def _at(alice, level) -> Profile:
@@ -115,11 +120,40 @@ def test_coding_weighs_learn_15_roadmap_45_company_30_and_design_10(alice, acme,
 
     parts = {name: _part(tally) for name, tally in result.parts.items()}
     assert parts == {"roadmap": (1, 4), "company": (1, 2), "design": (1, 1)}
+    assert result.weights == readiness.CODING_WEIGHTS
     # (15 x 1/2 + 45 x 1/4 + 30 x 1/2 + 10 x 1) / 100
     assert result.coding == pytest.approx(0.4375)
     assert result.coding_percent == 44
 
 
+def test_without_a_design_list_its_weight_is_shared_among_the_other_parts_in_proportion(
+    alice, acme, profile
+):
+    card = LearnCardFactory()
+    first, _ = LearnChapterFactory.create_batch(2, card=card)
+    ChapterDoneFactory(user=alice, chapter=first)  # Learn: 1 of 2 chapters of the one card.
+    roadmap, company, theirs, archived = _problems(4), _problems(2), _problems(1), _problems(1)
+    _list(ROADMAP, roadmap)
+    _list(COMPANY, company, company=acme)
+    _list(DESIGN, theirs, company=CompanyFactory())  # Another company's design list.
+    _list(DESIGN, archived, company=acme, is_archived=True)  # Archived: as good as none.
+    _solve(alice, roadmap[0], company[0], *theirs, *archived)
+
+    result = readiness.readiness_for(alice, profile)
+
+    assert _part(result.parts["design"]) == (0, 0)
+    # 15 : 45 : 30 of the 90 left.
+    assert result.weights == pytest.approx(
+        {"learn": 1500 / 90, "roadmap": 50, "company": 3000 / 90}
+    )
+    assert result.weights == readiness.coding_weights(missing=["design"])
+    assert result.weight_percents == {"learn": 17, "roadmap": 50, "company": 33}
+    # (15 x 1/2 + 45 x 1/4 + 30 x 1/2) / 90
+    assert result.coding == pytest.approx(0.375)
+    assert result.coding_percent == 38
+
+
+@pytest.mark.usefixtures("acme_design")
 def test_a_problem_on_two_roadmap_lists_counts_once(alice, profile):
     shared, only_second = _problems(2)
     _list(ROADMAP, [shared])
@@ -184,6 +218,78 @@ def test_an_empty_catalogue_gives_zero_everywhere_and_behavioral_not_started(ali
     assert (result.stages_total, result.areas_total, result.overall) == (0, 0, 0)
 
 
+# --- The company's primary list ---------------------------------------------------------------
+
+
+def _titled(prefix: str, n: int) -> list:
+    return [ProblemFactory(title=f"{prefix} {k}") for k in range(n)]
+
+
+def test_a_six_month_list_of_50_problems_is_the_company_part(alice, acme, profile):
+    six = _list(COMPANY, _problems(PRIMARY_MIN_PROBLEMS), company=acme, window=SIX_MONTHS)
+    all_time = _list(COMPANY, _problems(3), company=acme, window=ALL_TIME)
+    _solve(alice, six.entries.first().problem, *[e.problem for e in all_time.entries.all()])
+
+    result = readiness.readiness_for(alice, profile)
+
+    assert result.company.primary == six
+    assert _part(result.parts["company"]) == (1, 50)
+    assert "six-month list counts" in result.company.reason
+    assert "it holds 50 problems" in result.company.reason
+
+
+def test_a_six_month_list_of_49_problems_leaves_the_all_time_list_as_the_company_part(
+    alice, acme, profile
+):
+    six = _list(COMPANY, _problems(PRIMARY_MIN_PROBLEMS - 1), company=acme, window=SIX_MONTHS)
+    all_time = _list(COMPANY, _problems(3), company=acme, window=ALL_TIME)
+    _solve(alice, six.entries.first().problem, all_time.entries.first().problem)
+
+    result = readiness.readiness_for(alice, profile)
+
+    assert result.company.primary == all_time
+    assert _part(result.parts["company"]) == (1, 3)
+    assert (
+        "Acme's six-month list holds only 49 problems, fewer than 50, so its all-time list "
+        "counts" in result.company.reason
+    )
+
+
+def test_an_archived_entry_does_not_count_towards_the_50(alice, acme, profile):
+    six = _list(COMPANY, _problems(PRIMARY_MIN_PROBLEMS), company=acme, window=SIX_MONTHS)
+    all_time = _list(COMPANY, _problems(3), company=acme, window=ALL_TIME)
+    six.entries.filter(pk=six.entries.first().pk).update(is_archived=True)
+
+    assert readiness.readiness_for(alice, profile).company.primary == all_time
+
+
+def test_a_company_without_windowed_lists_counts_its_first_company_list(alice, acme, profile):
+    first = _list(COMPANY, _problems(2), company=acme, position=1)
+    _list(COMPANY, _problems(5), company=acme, position=2)
+
+    result = readiness.readiness_for(alice, profile)
+
+    assert result.company.primary == first
+    assert _part(result.parts["company"]) == (0, 2)
+    assert f"so {first.name} counts for readiness" in result.company.reason
+
+
+def test_a_company_without_any_list_has_an_empty_company_part(alice, profile):
+    result = readiness.readiness_for(alice, profile)
+
+    assert result.company.primary is None
+    assert _part(result.parts["company"]) == (0, 0)
+
+
+def test_next_up_follows_the_primary_list_not_the_companys_other_one(alice, acme, profile):
+    _list(COMPANY, _titled("All time", 1), company=acme, window=ALL_TIME, position=1)
+    _list(
+        COMPANY, _titled("Six", PRIMARY_MIN_PROBLEMS), company=acme, window=SIX_MONTHS, position=2
+    )
+
+    assert _names(readiness.next_up(alice, profile)) == [f"Six {k}" for k in range(5)]
+
+
 # --- Learn cards ------------------------------------------------------------------------------
 
 
@@ -209,6 +315,7 @@ def test_card_progress_counts_active_chapters_done_per_card_in_card_order(alice,
     assert [c.fraction for c in cards] == [0.5, 1.0, 0.0]
 
 
+@pytest.mark.usefixtures("acme_design")
 def test_learn_is_the_average_of_the_cards_fractions(alice, profile):
     halfway = LearnCardFactory()
     chapter, _ = LearnChapterFactory.create_batch(2, card=halfway)
@@ -382,9 +489,9 @@ def test_a_rehearsed_story_covers_its_area_and_drafts_count_half(alice, charlie,
 
 
 @pytest.fixture
-def practised(alice, profile) -> None:
-    """Coding 45% (the one roadmap problem), ML design 60% (the one stage rated 3), behavioral
-    50% (one of two areas rehearsed)."""
+def practised(alice, profile, acme_design) -> None:
+    """Coding 45% (the one roadmap problem; Acme's design problem unsolved), ML design 60% (the
+    one stage rated 3), behavioral 50% (one of two areas rehearsed)."""
     problem = ProblemFactory()
     _list(ROADMAP, [problem])
     _solve(alice, problem)
@@ -429,6 +536,7 @@ def test_an_e6_loop_has_two_ml_design_rounds_and_weighs_its_phone_screen_by_minu
     assert result.overall == 51  # (0.46875 + 0.45 x 2 + 0.6 x 2 + 0.5) / 6
 
 
+@pytest.mark.usefixtures("acme_design")
 def test_before_any_story_behavioral_rounds_are_not_started_and_weigh_0(alice, profile):
     problem = ProblemFactory()
     _list(ROADMAP, [problem])
@@ -451,3 +559,70 @@ def test_archived_segments_and_untimed_ones_leave_the_phone_screen_to_coding(ali
 
     assert result.rounds[0].readiness == pytest.approx(0.45)
     assert result.rounds[0].detail == ""
+
+
+# --- Loops ------------------------------------------------------------------------------------
+
+
+def _round_names(result: readiness.Readiness) -> list[str]:
+    return [r.name for r in result.rounds]
+
+
+def test_a_company_without_its_own_loop_prepares_for_metas_as_typical(alice, acme):
+    # Meta's loop at this level: one coding round, two ML design rounds, no behavioral round.
+    level = LevelFactory(name="L7", loop__rounds=(1, 2, 0))
+    profile = ProfileFactory(user=alice, target_company=acme, target_level=level)
+
+    result = readiness.readiness_for(alice, profile)
+
+    assert result.loop.company.slug == "meta"
+    assert result.loop.is_typical
+    assert _round_names(result) == [
+        "Phone screen",
+        "Onsite coding",
+        "Onsite ML system design 1",
+        "Onsite ML system design 2",
+    ]
+
+
+def test_a_curated_company_loop_wins_over_metas(alice, acme, profile):
+    LoopFactory(
+        company=acme,
+        level=profile.target_level,
+        onsite_coding_rounds=3,
+        onsite_ml_design_rounds=0,
+        onsite_behavioral_rounds=2,
+    )
+
+    result = readiness.readiness_for(alice, profile)
+
+    assert result.loop.company == acme
+    assert not result.loop.is_typical
+    assert _round_names(result) == [
+        "Phone screen",
+        "Onsite coding 1",
+        "Onsite coding 2",
+        "Onsite coding 3",
+        "Onsite behavioral 1",
+        "Onsite behavioral 2",
+    ]
+
+
+def test_an_archived_company_loop_leaves_metas_in_its_place(alice, acme, profile):
+    LoopFactory(company=acme, level=profile.target_level, onsite_coding_rounds=5, is_archived=True)
+
+    result = readiness.readiness_for(alice, profile)
+
+    assert result.loop.is_typical
+    assert len(result.rounds) == 5  # The phone screen and Meta's 2 + 1 + 1.
+
+
+def test_without_any_loop_the_phone_screen_is_the_only_round(alice, practised):
+    level = _level("L8", 1, E5_PHONE)
+    Loop.objects.filter(level=level).delete()
+
+    result = readiness.readiness_for(alice, _at(alice, level))
+
+    assert result.loop is None
+    assert _rounds(result) == [("Phone screen", "phone", pytest.approx(0.45))]
+    assert result.overall == 45

@@ -12,12 +12,15 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from prep import companies
 from prep.models import (
     CodingStep,
+    Company,
     DesignStage,
     FocusArea,
     LearnCard,
     Level,
+    Loop,
     PracticePrompt,
     Problem,
     ProblemList,
@@ -26,7 +29,31 @@ from tests._requirements import skip_unless_required
 
 pytestmark = pytest.mark.usefixtures("catalog")
 
-REFERENCE_CSV = Path(settings.BASE_DIR).parent / "shared" / "reference" / "problems.csv"
+REFERENCE = Path(settings.BASE_DIR).parent / "shared" / "reference"
+REFERENCE_CSV = REFERENCE / "problems.csv"
+# Every LeetCode problem (slug, number, difficulty, title): for the problems of company lists,
+# which came from the LeetCode index rather than from problems.csv.
+LEETCODE_TSV = REFERENCE / "leetcode_all.tsv"
+SNAPSHOT_DAY = date(2026, 7, 12)
+COMPANIES = [
+    "meta",
+    "airbnb",
+    "amazon",
+    "apple",
+    "bloomberg",
+    "databricks",
+    "doordash",
+    "google",
+    "linkedin",
+    "microsoft",
+    "netflix",
+    "nvidia",
+    "openai",
+    "pinterest",
+    "tiktok",
+    "uber",
+]
+SIX_MONTH_PRIMARY = ["amazon", "apple", "bloomberg", "google", "meta", "microsoft", "uber"]
 
 
 def _entries(slug: str):
@@ -38,8 +65,9 @@ def _difficulties(slug: str) -> dict[str, int]:
     return dict(counts)
 
 
-def test_the_catalogue_holds_456_problems():
-    assert Problem.objects.active().count() == 456
+def test_the_catalogue_holds_731_problems():
+    # 456 from the roadmaps and Meta's lists, 275 more from the sixteen companies' lists.
+    assert Problem.objects.active().count() == 731
 
 
 def test_neetcode_150_has_150_problems_in_18_sections():
@@ -113,8 +141,75 @@ def test_meta_six_month_list_records_its_window_and_snapshot_date():
 
     assert meta.kind == ProblemList.Kind.COMPANY
     assert meta.company.slug == "meta"
+    assert meta.window == ProblemList.Window.SIX_MONTHS
     assert "six months" in meta.time_window.lower()
-    assert meta.snapshot_date == date(2026, 7, 12)
+    # The date lives on the list's snapshot, not on the list.
+    assert meta.snapshots.newest_first().first().as_of == SNAPSHOT_DAY
+    assert ProblemList.objects.with_as_of().get(pk=meta.pk).as_of == SNAPSHOT_DAY
+
+
+def test_meta_all_time_list_has_100_problems():
+    meta = ProblemList.objects.get(slug="meta-all-time")
+
+    assert (meta.company.slug, meta.window) == ("meta", ProblemList.Window.ALL_TIME)
+    assert _entries("meta-all-time").count() == 100
+
+
+# --- Companies and their lists ----------------------------------------------------------------
+
+
+def test_sixteen_companies():
+    assert list(Company.objects.active().values_list("slug", flat=True)) == COMPANIES
+
+
+def test_every_company_has_a_six_month_and_an_all_time_list_of_at_most_100_problems():
+    lists = ProblemList.objects.company_lists().with_size()
+
+    windows = sorted((pl.company.slug, pl.window) for pl in lists)
+    assert windows == sorted(
+        (company, window)
+        for company in COMPANIES
+        for window in [ProblemList.Window.SIX_MONTHS, ProblemList.Window.ALL_TIME]
+    )
+    assert len(windows) == 32
+    assert all(0 < pl.size <= 100 for pl in lists), {pl.slug: pl.size for pl in lists}
+
+
+def test_every_company_list_holds_one_snapshot_of_12_july_2026_and_its_problems():
+    for problem_list in ProblemList.objects.company_lists():
+        (snapshot,) = problem_list.snapshots.all()
+        assert snapshot.as_of == SNAPSHOT_DAY, problem_list.slug
+        in_snapshot = list(snapshot.entries.order_by("rank").values_list("problem__slug", "rank"))
+        in_list = list(
+            _entries(problem_list.slug).order_by("position").values_list("problem__slug", "rank")
+        )
+        assert in_list == in_snapshot, problem_list.slug
+
+
+@pytest.mark.parametrize("company", COMPANIES)
+def test_each_company_has_its_primary_list_and_says_why(company):
+    found = companies.lists_of(Company.objects.get(slug=company))
+    six = found.by_window(ProblemList.Window.SIX_MONTHS)
+
+    if company in SIX_MONTH_PRIMARY:
+        assert found.primary == six
+        assert f"it holds {six.size} problems" in found.reason
+    else:
+        assert found.primary == found.by_window(ProblemList.Window.ALL_TIME)
+        assert f"holds only {six.size} problems, fewer than 50" in found.reason
+
+
+def test_primary_lists_are_six_month_for_seven_companies_and_all_time_for_nine():
+    primaries = [c.primary.window for c in companies.company_lists().values()]
+
+    assert primaries.count("six-months") == 7
+    assert primaries.count("all-time") == 9
+
+
+def test_meta_is_the_only_company_with_a_class_design_list():
+    design = ProblemList.objects.active().filter(kind=ProblemList.Kind.DESIGN)
+
+    assert [(pl.slug, pl.company.slug) for pl in design] == [("meta-design", "meta")]
 
 
 def test_meta_design_list_has_59_problems_starting_with_lru_cache():
@@ -171,18 +266,34 @@ def test_at_least_ten_practice_prompts_with_people_you_may_follow_first():
     assert "people you may follow" in prompts[0].title.lower()
 
 
-def test_levels_are_e4_e5_e6_with_their_onsite_rounds():
-    rounds = [
-        (
-            level.slug,
-            level.onsite_coding_rounds,
-            level.onsite_ml_design_rounds,
-            level.onsite_behavioral_rounds,
-        )
-        for level in Level.objects.active()
+def test_levels_are_e4_e5_e6_and_say_what_they_mean():
+    levels = [(level.slug, level.label) for level in Level.objects.active()]
+
+    assert levels == [
+        ("e4", "E4, mid-level engineer"),
+        ("e5", "E5, senior engineer"),
+        ("e6", "E6, staff engineer"),
     ]
 
-    assert rounds == [("e4", 2, 1, 1), ("e5", 2, 1, 1), ("e6", 2, 2, 1)]
+
+def test_metas_three_loops_hold_their_onsite_rounds():
+    rounds = [
+        (
+            loop.slug,
+            loop.company.slug,
+            loop.level.slug,
+            loop.onsite_coding_rounds,
+            loop.onsite_ml_design_rounds,
+            loop.onsite_behavioral_rounds,
+        )
+        for loop in Loop.objects.active().order_by("level__position")
+    ]
+
+    assert rounds == [
+        ("meta-e4", "meta", "e4", 2, 1, 1),
+        ("meta-e5", "meta", "e5", 2, 1, 1),
+        ("meta-e6", "meta", "e6", 2, 2, 1),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -256,16 +367,16 @@ def test_sample_problems_have_the_right_title_difficulty_and_premium_flag(
     )
 
 
-def _reference_rows() -> list[dict[str, str]]:
+def _read_rows(path: Path, **options) -> list[dict[str, str]]:
     try:
-        with REFERENCE_CSV.open(encoding="utf-8", newline="") as file:
-            return list(csv.DictReader(file))
+        with path.open(encoding="utf-8", newline="") as file:
+            return list(csv.DictReader(file, **options))
     except OSError as error:
-        skip_unless_required("REQUIRE_REFERENCE", f"cannot read {REFERENCE_CSV}: {error.strerror}")
+        skip_unless_required("REQUIRE_REFERENCE", f"cannot read {path}: {error.strerror}")
 
 
 def test_every_problem_matches_the_reference_csv():
-    rows = _reference_rows()
+    rows = _read_rows(REFERENCE_CSV)
     expected = {
         row["slug"]: (
             row["title"],
@@ -287,4 +398,14 @@ def test_every_problem_matches_the_reference_csv():
         if loaded.get(slug) != expected[slug]
     }
     assert mismatches == {}
-    assert set(loaded) == set(expected)
+    # The rest came with the companies' lists: LeetCode's index says what they are (it has no
+    # premium flag to check).
+    index = {
+        row["slug"]: (row["title"], row["difficulty"].lower(), int(row["leetcode_id"]))
+        for row in _read_rows(LEETCODE_TSV, delimiter="\t")
+    }
+    others = {slug: (t, d, n) for slug, (t, d, _, n) in loaded.items() if slug not in expected}
+    assert len(others) == 275
+    assert {
+        slug: (index.get(slug), found) for slug, found in others.items() if index.get(slug) != found
+    } == {}

@@ -16,6 +16,7 @@ from prep.models.catalogue import (
     Level,
     ListEntry,
     ListSection,
+    Loop,
     PhoneScreenSegment,
     PracticePrompt,
     Problem,
@@ -41,6 +42,7 @@ from prep.models.sharing import (
     SHARE_TOKEN_LENGTH,
     ShareLink,
 )
+from prep.models.snapshots import ListSnapshot, SnapshotEntry
 from prep.models.sync import SyncRecord
 
 __all__ = [
@@ -62,6 +64,8 @@ __all__ = [
     "Level",
     "ListEntry",
     "ListSection",
+    "ListSnapshot",
+    "Loop",
     "MockProblem",
     "MockRound",
     "PhoneScreenSegment",
@@ -73,6 +77,7 @@ __all__ = [
     "Profile",
     "Resource",
     "ShareLink",
+    "SnapshotEntry",
     "StageStudied",
     "StageWork",
     "Status",

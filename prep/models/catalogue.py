@@ -87,14 +87,12 @@ class Company(CatalogueItem):
 
 
 class Level(CatalogueItem):
-    """A target level (E4, E5, E6) and the onsite rounds its loop holds."""
+    """A target level, named as the guide names Meta's (E4, E5, E6), and its phone screen; the
+    onsite rounds depend on the company too, so they live in `Loop`."""
 
     name = models.CharField(max_length=20)
     title = models.CharField(max_length=100, help_text="What the level means, e.g. Senior.")
     position = models.PositiveSmallIntegerField(default=0)
-    onsite_coding_rounds = models.PositiveSmallIntegerField()
-    onsite_ml_design_rounds = models.PositiveSmallIntegerField()
-    onsite_behavioral_rounds = models.PositiveSmallIntegerField()
     phone_screen_problems = models.PositiveSmallIntegerField(
         default=2, help_text="Coding problems a phone screen gives, and so a mock phone screen."
     )
@@ -105,6 +103,11 @@ class Level(CatalogueItem):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def label(self) -> str:
+        """The name and what it means: "E5, senior engineer"."""
+        return f"{self.name}, {self.title[:1].lower()}{self.title[1:]}" if self.title else self.name
 
     @property
     def phone_screen_segments(self) -> list["PhoneScreenSegment"]:
@@ -156,6 +159,68 @@ class PhoneScreenSegment(models.Model):
         return (self.level.slug, self.position)
 
     natural_key.dependencies = ["prep.level"]
+
+
+class LoopQuerySet(CatalogueQuerySet):
+    parents = ("company", "level")
+
+    def for_company(self, company: Company) -> dict[int, "Loop"]:
+        """Each level's loop at this company, by level id: its own where one is curated, else
+        the typical one (Meta's, from the guide) with `is_typical` set, so pages can say it is
+        borrowed. One query."""
+        loops = self.active().filter(Q(company=company) | Q(company__slug=Loop.TYPICAL_COMPANY))
+        found: dict[int, Loop] = {}
+        for loop in loops.select_related("company", "level"):
+            if loop.company_id == company.pk or loop.level_id not in found:
+                loop.is_typical = loop.company_id != company.pk
+                found[loop.level_id] = loop
+        return found
+
+    def for_target(self, company: Company, level: Level) -> "Loop | None":
+        """The loop a candidate targeting this company and level prepares for: one query."""
+        return self.filter(level=level).for_company(company).get(level.pk)
+
+
+class LoopManager(models.Manager.from_queryset(LoopQuerySet)):
+    def get_by_natural_key(self, slug: str):
+        return self.get(slug=slug)
+
+
+class Loop(CatalogueItem):
+    """The onsite rounds one company runs for one level. Meta's come from the guide; a company
+    without a loop of its own borrows Meta's as a typical big-tech loop, and says so."""
+
+    TYPICAL_COMPANY = "meta"
+
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="loops")
+    level = models.ForeignKey(Level, on_delete=models.PROTECT, related_name="loops")
+    onsite_coding_rounds = models.PositiveSmallIntegerField()
+    onsite_ml_design_rounds = models.PositiveSmallIntegerField()
+    onsite_behavioral_rounds = models.PositiveSmallIntegerField()
+    source_name = models.CharField(
+        max_length=200, blank=True, help_text="Where these rounds come from, shown on the page."
+    )
+    source_url = models.URLField(blank=True)
+
+    objects = LoopManager()
+
+    # Set by `for_target` when this is Meta's loop standing in for another company's.
+    is_typical = False
+
+    class Meta:
+        ordering = ["company", "level"]
+        constraints = [
+            models.UniqueConstraint(fields=["company", "level"], name="unique_loop_per_level")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.company} {self.level}"
+
+    @property
+    def rounds(self) -> int:
+        return (
+            self.onsite_coding_rounds + self.onsite_ml_design_rounds + self.onsite_behavioral_rounds
+        )
 
 
 class CodingStep(CatalogueItem):
@@ -236,6 +301,24 @@ class Problem(CatalogueItem):
 
 
 class ProblemListQuerySet(CatalogueQuerySet):
+    def active(self):
+        # A list may have no company; one whose company is archived is hidden with it.
+        return super().active().filter(Q(company__isnull=True) | Q(company__is_archived=False))
+
+    def company_lists(self):
+        """Active lists of the problems a company asks, usually one per company and window."""
+        return self.active().filter(kind=ProblemList.Kind.COMPANY, company__isnull=False)
+
+    def with_as_of(self):
+        """Annotate `as_of`: the date of each list's newest snapshot, None for a list that has
+        none (roadmaps); the date a list's page shows as its snapshot."""
+        from prep.models.snapshots import ListSnapshot
+
+        newest = ListSnapshot.objects.filter(problem_list=OuterRef("pk")).order_by("-as_of")
+        return self.annotate(
+            as_of=Coalesce(Subquery(newest.values("as_of")[:1]), F("snapshot_date"))
+        )
+
     def with_size(self):
         """Annotate `size`: how many active entries each list holds."""
         entries = ListEntry.objects.active().filter(problem_list=OuterRef("pk"))
@@ -250,6 +333,17 @@ class ProblemList(CatalogueItem):
         COMPANY = "company", "Company-tagged"
         DESIGN = "design", "Class design"
 
+    class Window(models.TextChoices):
+        """The period a company list counts questions over, as the public lists name them."""
+
+        THIRTY_DAYS = "thirty-days", "last 30 days"
+        THREE_MONTHS = "three-months", "last three months"
+        SIX_MONTHS = "six-months", "last six months"
+        MORE_THAN_SIX_MONTHS = "more-than-six-months", "more than six months ago"
+        ONE_YEAR = "one-year", "last year"
+        TWO_YEARS = "two-years", "last two years"
+        ALL_TIME = "all-time", "all time"
+
     name = models.CharField(max_length=120)
     short_name = models.CharField(max_length=40, help_text="Shown on badges, e.g. Blind 75.")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -260,6 +354,12 @@ class ProblemList(CatalogueItem):
         default=0, help_text="Place along the study path; lower comes first."
     )
     description = models.TextField(blank=True)
+    window = models.CharField(
+        max_length=24,
+        choices=Window.choices,
+        blank=True,
+        help_text="For company lists imported from a file: the window the file covers.",
+    )
     time_window = models.CharField(
         max_length=60, blank=True, help_text="For company lists, e.g. Last six months."
     )
@@ -272,12 +372,37 @@ class ProblemList(CatalogueItem):
 
     class Meta:
         ordering = ["position", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "window"],
+                condition=~Q(window=""),
+                name="unique_company_window",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
 
     def get_absolute_url(self) -> str:
         return reverse("prep:list-detail", args=[self.slug])
+
+    @property
+    def window_short(self) -> str:
+        """The window in a badge: "6 mo", "all time"."""
+        return WINDOW_SHORT.get(self.window, "")
+
+
+WINDOWS = ProblemList.Window.values
+
+WINDOW_SHORT = {
+    ProblemList.Window.THIRTY_DAYS: "30 days",
+    ProblemList.Window.THREE_MONTHS: "3 mo",
+    ProblemList.Window.SIX_MONTHS: "6 mo",
+    ProblemList.Window.MORE_THAN_SIX_MONTHS: "older",
+    ProblemList.Window.ONE_YEAR: "1 yr",
+    ProblemList.Window.TWO_YEARS: "2 yr",
+    ProblemList.Window.ALL_TIME: "all time",
+}
 
 
 class ListSection(models.Model):
@@ -310,20 +435,36 @@ class ListEntryQuerySet(CatalogueQuerySet):
     parents = ("problem", "problem_list")
 
     def active(self):
-        # A section is optional: an entry filed under an archived section is hidden with it.
-        return super().active().filter(Q(section__isnull=True) | Q(section__is_archived=False))
+        # A section and a list's company are optional: archiving either hides the entry too.
+        return (
+            super()
+            .active()
+            .filter(Q(section__isnull=True) | Q(section__is_archived=False))
+            .filter(
+                Q(problem_list__company__isnull=True) | Q(problem_list__company__is_archived=False)
+            )
+        )
 
     def for_page(self):
         """Entries with everything a list row shows, in a fixed number of queries."""
         memberships = (
             ListEntry.objects.active()
-            .select_related("problem_list")
-            .only("problem_id", "problem_list__slug", "problem_list__short_name")
+            .select_related("problem_list__company")
+            .only(
+                "problem_id",
+                "problem_list__slug",
+                "problem_list__name",
+                "problem_list__short_name",
+                "problem_list__kind",
+                "problem_list__window",
+                "problem_list__company__name",
+            )
             .order_by("problem_list__position")
         )
         return (
             self.active()
             .with_place()
+            .with_news()
             .select_related("problem", "section")
             .prefetch_related(
                 Prefetch("problem__topics", queryset=Topic.objects.order_by("name")),
@@ -339,6 +480,23 @@ class ListEntryQuerySet(CatalogueQuerySet):
             problem_list=OuterRef("problem_list"), position__lt=OuterRef("position")
         )
         return self.annotate(place=count_of(before) + 1)
+
+    def with_news(self):
+        """Annotate `is_new`: the problem was not in the list's previous snapshot. False for a
+        list with fewer than two snapshots (nothing to compare with)."""
+        # Imported here: snapshots build on the catalogue, not the other way round.
+        from prep.models.snapshots import ListSnapshot, SnapshotEntry
+
+        def previous(problem_list):
+            snapshots = ListSnapshot.objects.filter(problem_list=problem_list)
+            return snapshots.order_by("-as_of").values("pk")[1:2]
+
+        # Inside SnapshotEntry's subquery the entry's list is two levels out.
+        was_there = SnapshotEntry.objects.filter(
+            snapshot=Subquery(previous(OuterRef(OuterRef("problem_list")))),
+            problem=OuterRef("problem"),
+        )
+        return self.annotate(is_new=Exists(previous(OuterRef("problem_list"))) & ~Exists(was_there))
 
     def with_progress_for(self, user, *, notes: bool = False):
         """Annotate the user's status for each entry's problem, whether they wrote notes, and
@@ -394,6 +552,32 @@ class ListEntry(models.Model):
 
     def natural_key(self) -> tuple[str, str]:
         return (self.problem_list.slug, self.problem.slug)
+
+    @property
+    def asked_at(self) -> list["ListEntry"]:
+        """Other companies asking this problem, one membership per company, its shortest window
+        first; needs `for_page()`'s memberships."""
+        own = self.problem_list.company_id if self.problem_list.kind == "company" else None
+        shortest: dict[int, ListEntry] = {}
+        for membership in getattr(self.problem, "memberships", []):
+            pl = membership.problem_list
+            if pl.kind != "company" or not pl.window or pl.company_id == own:
+                continue
+            best = shortest.get(pl.company_id)
+            if best is None or WINDOWS.index(pl.window) < WINDOWS.index(best.problem_list.window):
+                shortest[pl.company_id] = membership
+        return list(shortest.values())
+
+    @property
+    def also_in(self) -> list["ListEntry"]:
+        """The other roadmaps and design lists holding this problem (company lists are in
+        `asked_at`); needs `for_page()`'s memberships."""
+        return [
+            m
+            for m in getattr(self.problem, "memberships", [])
+            if m.problem_list_id != self.problem_list_id
+            and not (m.problem_list.kind == "company" and m.problem_list.window)
+        ]
 
     def clean(self) -> None:
         if self.section_id and self.section.problem_list_id != self.problem_list_id:

@@ -1,8 +1,10 @@
 import markdown as markdown_lib
 import nh3
 from django import template
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
+from prep import companies
 from prep.models import Status
 
 register = template.Library()
@@ -33,6 +35,13 @@ def here(context) -> str:
     if htmx and htmx.current_url_abs_path:
         return htmx.current_url_abs_path
     return request.get_full_path()
+
+
+@register.filter
+def possessive(name: str) -> SafeString:
+    """{{ company.name|possessive }}: "Google's", "Databricks'"."""
+    # Escape the name, not the apostrophe, so the page reads as if "'s" were typed there.
+    return mark_safe(companies.possessive(str(conditional_escape(name))))
 
 
 @register.filter

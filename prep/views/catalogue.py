@@ -4,14 +4,19 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from prep import companies
+from prep.forms import LoopCompanyForm
 from prep.models import (
     CodingStep,
+    Company,
     DesignStage,
     FocusArea,
     LearnCard,
     Level,
+    Loop,
     PhoneScreenSegment,
     ProblemList,
+    Profile,
     Resource,
 )
 
@@ -19,13 +24,21 @@ from prep.models import (
 @require_GET
 @login_required
 def study_path(request: HttpRequest) -> HttpResponse:
-    lists = ProblemList.objects.active().with_size()
+    company = _default_company(request)
+    # The roadmaps, then the target company's primary list and its class-design list.
+    lists = ProblemList.objects.active().with_size().with_as_of()
+    path = [pl for pl in lists if pl.company_id is None]
+    if company is not None:
+        primary = companies.primary_list(company)
+        path += [pl for pl in lists if primary and pl.pk == primary.pk]
+        path += [pl for pl in lists if pl.company_id == company.pk and pl.kind == "design"]
     return render(
         request,
         "prep/study_path.html",
         {
+            "company": company,
             "cards": LearnCard.objects.active(),
-            "lists": lists,
+            "lists": path,
             "stages": DesignStage.objects.active(),
             "areas": FocusArea.objects.active(),
             "resources": Resource.objects.active(),
@@ -42,14 +55,28 @@ def behavioral(request: HttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 def loops(request: HttpRequest) -> HttpResponse:
+    form = LoopCompanyForm(request.GET or None, initial={"company": _default_company(request)})
+    company = form.cleaned_data["company"] if form.is_valid() else form.initial["company"]
     segments = PhoneScreenSegment.objects.active()
     levels = Level.objects.active().prefetch_related(Prefetch("phone_screen", queryset=segments))
+    loops = Loop.objects.for_company(company) if company else {}
     return render(
         request,
         "prep/loops.html",
         {
-            "levels": levels,
+            "form": form,
+            "company": company,
+            "levels": [(level, loops.get(level.pk)) for level in levels],
             "steps": CodingStep.objects.active(),
             "resources": Resource.objects.active(),
         },
+        status=400 if form.is_bound and not form.is_valid() else 200,
     )
+
+
+def _default_company(request: HttpRequest) -> Company | None:
+    """The candidate's target company, else the typical one."""
+    profile = Profile.objects.filter(user=request.user).select_related("target_company").first()
+    if profile is not None:
+        return profile.target_company
+    return Company.objects.active().filter(slug=Loop.TYPICAL_COMPANY).first()

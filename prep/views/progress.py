@@ -45,9 +45,11 @@ from prep.models import (
 from prep.views.progress_context import (
     dashboard_context,
     filtered_entries,
+    frequency_company,
     group_by_section,
     list_counters,
     list_filter_form,
+    list_snapshots,
 )
 from prep.views.responses import back, bad_request, form_errors
 
@@ -69,16 +71,22 @@ def list_detail(request: HttpRequest, slug: str) -> HttpResponse:
     lists = ProblemList.objects.active().select_related("company")
     problem_list = get_object_or_404(lists, slug=slug)
     sections = list(problem_list.sections.active())
-    form = list_filter_form(request, problem_list, sections)
+    profile = Profile.objects.filter(user=request.user).select_related("target_company").first()
+    target = profile.target_company if profile else None
+    form = list_filter_form(request, problem_list, sections, target)
     context = {"problem_list": problem_list, "form": form, "groups": []}
     context.update(list_counters(request.user, problem_list))
     status = 400
     if form.is_valid():
         entries = problem_list.entries.for_page().with_progress_for(request.user)
-        context["groups"] = group_by_section(list(filtered_entries(entries, form)), sections)
+        by_company = frequency_company(form, problem_list, target)
+        entries = filtered_entries(entries, form, by_company=by_company)
+        context["groups"] = group_by_section(list(entries), sections)
+        context["by_company"] = by_company
         status = 200
     if request.htmx and request.htmx.target == "list-body":
         return render(request, "prep/list_detail.html#list-body", context, status=status)
+    context.update(list_snapshots(problem_list))
     return render(request, "prep/list_detail.html", context, status=status)
 
 

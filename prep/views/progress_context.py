@@ -3,11 +3,21 @@ the mentor's read-only copies of them (prep/views/share.py)."""
 
 from collections.abc import Callable
 
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery
 
-from prep import readiness
+from prep import companies, readiness
 from prep.forms import ListFilterForm
-from prep.models import ListEntry, MockProblem, MockRound, Problem, ProblemList, Profile, Topic
+from prep.models import (
+    Company,
+    ListEntry,
+    MockProblem,
+    MockRound,
+    Problem,
+    ProblemList,
+    Profile,
+    SnapshotEntry,
+    Topic,
+)
 
 
 def dashboard_context(
@@ -16,8 +26,13 @@ def dashboard_context(
     """Everything the dashboard shows; `list_url` says where a list's name links to, and a
     read-only copy (the mentor's) leaves out what only the candidate can act on."""
     cards = readiness.card_progress(user)
-    lists = list(ProblemList.objects.active())
-    tallies = readiness.list_tallies(user)
+    # The roadmaps and the target company's lists; every company is on the Companies page.
+    lists = list(
+        ProblemList.objects.active().filter(
+            Q(company__isnull=True) | Q(company=profile.target_company)
+        )
+    )
+    tallies = readiness.list_tallies(user, lists)
     roadmap = next((pl for pl in lists if pl.kind == ProblemList.Kind.ROADMAP), None)
     sections = []
     if roadmap is not None:
@@ -27,18 +42,20 @@ def dashboard_context(
             for section in roadmap.sections.active()
             if section.pk in by_section
         ]
+    ready = readiness.readiness_for(user, profile, cards)
     return {
         "profile": profile,
         "level": profile.target_level,
-        "readiness": readiness.readiness_for(user, profile, cards),
-        "weights": readiness.CODING_WEIGHTS,
+        "readiness": ready,
+        "weights": ready.weight_percents,
+        "loop": ready.loop,
         "lists": [(pl, tallies[pl.pk], list_url(pl)) for pl in lists if pl.pk in tallies],
         "roadmap": roadmap,
         "roadmap_url": list_url(roadmap) if roadmap else "",
         "sections": sections,
         "cards": cards,
         "cards_done": sum(1 for c in cards if c.is_done),
-        "next_up": [] if read_only else readiness.next_up(user, profile),
+        "next_up": [] if read_only else readiness.next_up(user, profile, company=ready.company),
         "activity": readiness.recent_activity(user),
         "mocks": MockRound.objects.filter(user=user)
         .prefetch_related(
@@ -50,23 +67,51 @@ def dashboard_context(
     }
 
 
-def list_filter_form(request, problem_list: ProblemList, sections) -> ListFilterForm:
+def list_filter_form(
+    request, problem_list: ProblemList, sections, target: Company | None = None
+) -> ListFilterForm:
     topics = (
         Topic.objects.filter(problems__entries__in=problem_list.entries.active())
         .distinct()
         .values_list("slug", "name")
     )
-    others = ProblemList.objects.active().exclude(pk=problem_list.pk).values_list("slug", "name")
+    # "Not in list" offers the roadmaps and design lists, and the company lists of this list's
+    # company and of the target company: not all sixteen companies' lists.
+    others = (
+        ProblemList.objects.active()
+        .exclude(pk=problem_list.pk)
+        .filter(
+            ~Q(kind=ProblemList.Kind.COMPANY)
+            | Q(company__in=[c for c in (problem_list.company_id, target) if c is not None])
+        )
+        .values_list("slug", "name")
+    )
+    asking = ProblemList.objects.company_lists().values("company")
+    companies = Company.objects.active().filter(pk__in=asking).values_list("slug", "name")
     return ListFilterForm(
         request.GET,
         difficulties=Problem.Difficulty.choices,
         sections=[(s.slug, s.name) for s in sections],
         topics=list(topics),
         other_lists=list(others),
+        companies=list(companies),
     )
 
 
-def filtered_entries(entries, form: ListFilterForm):
+def frequency_company(form: ListFilterForm, problem_list: ProblemList, target: Company | None):
+    """Whose frequency "Most frequent first" sorts by: the company filtered on, else the list's
+    own company, else the candidate's target company."""
+    slug = form.cleaned_data.get("company")
+    if slug:
+        return Company.objects.filter(slug=slug).first()
+    if problem_list.company_id is not None:
+        return problem_list.company
+    return target
+
+
+def filtered_entries(entries, form: ListFilterForm, *, by_company: Company | None = None):
+    """The entries the form's filters keep, in the order it asks for; `by_company` is whose
+    frequency a sort by frequency uses."""
     data = form.cleaned_data
     if data["q"]:
         entries = entries.filter(problem__title__icontains=data["q"])
@@ -84,7 +129,30 @@ def filtered_entries(entries, form: ListFilterForm):
             problem=OuterRef("problem"), problem_list__slug=data["not_in"]
         )
         entries = entries.exclude(Exists(elsewhere))
+    if data["company"]:
+        asked = ListEntry.objects.active().filter(
+            problem=OuterRef("problem"),
+            problem_list__in=ProblemList.objects.company_lists(),
+            problem_list__company__slug=data["company"],
+        )
+        entries = entries.filter(Exists(asked))
+    if data["sort"] == "frequency":
+        entries = _by_frequency(entries, by_company)
     return entries
+
+
+def _by_frequency(entries, company: Company | None):
+    """Most frequent first at `company` (its primary list's frequency), then in list order;
+    problems the company does not ask come last."""
+    primary = companies.primary_list(company) if company is not None else None
+    if primary is None:
+        return entries
+    at_company = ListEntry.objects.active().filter(
+        problem_list=primary, problem=OuterRef("problem")
+    )
+    return entries.annotate(
+        company_frequency=Subquery(at_company.values("frequency")[:1])
+    ).order_by(F("company_frequency").desc(nulls_last=True), "position")
 
 
 def group_by_section(entries: list[ListEntry], sections: list) -> list[tuple]:
@@ -102,4 +170,29 @@ def list_counters(user, problem_list: ProblemList) -> dict:
     return {
         "tally": tally.get(problem_list.pk, readiness.Tally()),
         "section_tallies": readiness.section_tallies(user, problem_list),
+    }
+
+
+def list_snapshots(problem_list: ProblemList) -> dict:
+    """For a company list: its current and previous snapshots, the problems that dropped out
+    since, every snapshot for the history, and which of the company's lists counts and why.
+    Four queries; none for other lists."""
+    if problem_list.kind != ProblemList.Kind.COMPANY or problem_list.company_id is None:
+        return {}
+    snapshots = list(problem_list.snapshots.newest_first())
+    current = snapshots[0] if snapshots else None
+    previous = snapshots[1] if len(snapshots) > 1 else None
+    dropped = []
+    if previous is not None:
+        dropped = list(
+            SnapshotEntry.objects.filter(snapshot=previous)
+            .exclude(problem__in=current.entries.values("problem"))
+            .select_related("problem")
+        )
+    return {
+        "snapshot": current,
+        "previous": previous,
+        "dropped": dropped,
+        "company_lists": companies.lists_of(problem_list.company),
+        "snapshots": snapshots,
     }

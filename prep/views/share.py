@@ -18,6 +18,7 @@ from prep.models import DesignAttempt, ProblemList, Profile, ShareLink, StageWor
 from prep.views.progress_context import (
     dashboard_context,
     filtered_entries,
+    frequency_company,
     group_by_section,
     list_counters,
     list_filter_form,
@@ -97,7 +98,9 @@ def share_list(request: HttpRequest, link: ShareLink, token: str, slug: str) -> 
         return None  # The same 404 page as a bad token: nothing to tell a guesser apart.
     owner = link.user
     sections = list(problem_list.sections.active())
-    form = list_filter_form(request, problem_list, sections)
+    profile = Profile.objects.filter(user=owner).select_related("target_company").first()
+    target = profile.target_company if profile else None
+    form = list_filter_form(request, problem_list, sections, target)
     context = {
         "owner": owner,
         "link": link,
@@ -111,5 +114,7 @@ def share_list(request: HttpRequest, link: ShareLink, token: str, slug: str) -> 
     if not form.is_valid():
         return render(request, "prep/share_list.html", context, status=400)
     entries = problem_list.entries.for_page().with_progress_for(owner, notes=link.shows_notes)
-    context["groups"] = group_by_section(list(filtered_entries(entries, form)), sections)
+    by_company = frequency_company(form, problem_list, target)
+    entries = filtered_entries(entries, form, by_company=by_company)
+    context.update(groups=group_by_section(list(entries), sections), by_company=by_company)
     return render(request, "prep/share_list.html", context)

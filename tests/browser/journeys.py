@@ -17,6 +17,8 @@ def sign_up(page: Page, base_url: str, username: str) -> None:
 
 def onboard(page: Page, company: str = "Meta", level: str = "E5") -> None:
     page.get_by_label("Target company").select_option(label=company)
-    page.get_by_label("Target level").select_option(label=level)
+    # Levels read "E5, senior engineer": pick the one named `level`.
+    levels = page.get_by_label("Target level")
+    levels.select_option(label=levels.locator("option", has_text=f"{level},").first.inner_text())
     page.get_by_role("button", name="Show my plan").click()
     expect(page.get_by_role("heading", name=f"Your {level} loop at {company}")).to_be_visible()

@@ -20,11 +20,18 @@ Upgrading from a version without sync records: rows equal to the fixtures get a 
 rows that differ are kept and reported as having no sync record yet, since nothing proves this
 command wrote them. Take the fixtures' version of those with `--take-upstream`.
 
+Company lists are filled differently: fixtures/companies/ holds each company's published files
+and manifest.json says which list, window and date each one is. A file whose snapshot (list and
+date) is not in the database yet is imported through the same code path as an admin's import
+(prep/snapshots.py); one that is there is left alone, whoever imported it. Entries of company lists
+follow their newest snapshot, so the sync itself never writes them.
+
 It runs in one transaction and is safe on every deploy: a broken fixture stops it with an error
 naming the file and the entry, and nothing changes. `--dry-run` prints the same report and saves
 nothing.
 """
 
+import datetime
 import json
 from collections import Counter, defaultdict
 from collections.abc import Iterator
@@ -40,6 +47,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, models, transaction
 from django.utils import timezone
 
+from prep.company_files import CompanyFileError
+from prep.models import ListEntry, ListSnapshot, ProblemList
 from prep.models.sync import (
     CHILDREN,
     FAMILIES,
@@ -53,11 +62,13 @@ from prep.models.sync import (
     m2m_fields,
     synced_values,
 )
+from prep.snapshots import StalePlan, snapshot_import, snapshot_plan
 
 # Parents before children, so natural-key references always resolve.
 CATALOGUE_MODELS = [
     "prep.company",
     "prep.level",
+    "prep.loop",
     "prep.phonescreensegment",
     "prep.codingstep",
     "prep.topic",
@@ -85,6 +96,7 @@ NATURAL_KEYS = {
 SHORT_NAMES = {
     "prep.company": "company",
     "prep.level": "level",
+    "prep.loop": "loop",
     "prep.codingstep": "step",
     "prep.topic": "topic",
     "prep.problem": "problem",
@@ -204,9 +216,11 @@ class Command(BaseCommand):
         with transaction.atomic():
             sync = Sync(entries, take_upstream)
             sync.run()
+            shipped = ShippedSnapshots(fixtures / "companies")
+            shipped.run()
             if dry_run:
                 transaction.set_rollback(True)
-        self._report(sync, dry_run)
+        self._report(sync, shipped, dry_run)
 
     def _read(self, folder: Path) -> dict[str, list[Entry]]:
         paths = sorted(folder.glob("*.json"))
@@ -232,7 +246,7 @@ class Command(BaseCommand):
                 entries[label].append(entry)
         return entries
 
-    def _report(self, sync: "Sync", dry_run: bool) -> None:
+    def _report(self, sync: "Sync", shipped: "ShippedSnapshots", dry_run: bool) -> None:
         counts = sync.counts
         for label in CATALOGUE_MODELS:
             c = counts[label]
@@ -259,6 +273,12 @@ class Command(BaseCommand):
                 "Run load_catalog --take-upstream SLUG to replace a local edit with the "
                 "fixture's version."
             )
+        if shipped.imported or shipped.present:
+            self.stdout.write(
+                f"  company snapshots: {shipped.imported} imported, {shipped.present} already there"
+            )
+        for note in shipped.skipped:
+            self.stdout.write(f"Skipped {note}.")
         total = sum(counts.values(), Counter())
         summary = (
             f"{total['created']} created, {total['updated']} updated, "
@@ -301,7 +321,7 @@ class Sync:
         for label in CATALOGUE_MODELS:
             table = self.tables[label]
             m2m = self._m2m(table.model)
-            for obj in table.model._default_manager.all():
+            for obj in _synced_rows(table.model):
                 values = synced_values(
                     obj, {name: pks.get(obj.pk, []) for name, pks in m2m.items()}
                 )
@@ -723,6 +743,93 @@ class Sync:
         SyncRecord.objects.bulk_update(
             changed, ["object_pk", "values", "synced_at"], batch_size=500
         )
+
+
+def _synced_rows(model: type[models.Model]) -> models.QuerySet:
+    rows = model._default_manager.all()
+    if model is ListEntry:
+        # A company list's entries follow its newest snapshot, not the fixtures.
+        imported = ProblemList.objects.filter(kind=ProblemList.Kind.COMPANY).exclude(window="")
+        rows = rows.exclude(problem_list__in=imported)
+    return rows
+
+
+class ShippedSnapshots:
+    """The company files in fixtures/companies/, imported as snapshots where they are missing."""
+
+    FIELDS = ("list", "window", "file", "as_of", "source_name", "source_url")
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.imported = 0
+        self.present = 0
+        self.skipped: list[str] = []
+
+    def run(self) -> None:
+        manifest = self.folder / "manifest.json"
+        if not manifest.exists():
+            return  # a fixtures folder with no company files
+        items = self._read(manifest)
+        lists = ProblemList.objects.filter(slug__in=[i["list"] for i in items])
+        lists = {pl.slug: pl for pl in lists.select_related("company")}
+        there = set(
+            ListSnapshot.objects.filter(problem_list__in=lists.values()).values_list(
+                "problem_list__slug", "as_of"
+            )
+        )
+        for n, item in enumerate(items, start=1):
+            where = f"companies/manifest.json, entry {n}"
+            problem_list = lists.get(item["list"])
+            if problem_list is None or problem_list.company is None:
+                self.skipped.append(f"{item['file']}: list {item['list']} is not here")
+                continue
+            if problem_list.window != item["window"]:
+                raise CommandError(
+                    f"{where}: list {item['list']} covers {problem_list.window or 'no window'}, "
+                    f"not {item['window']}."
+                )
+            try:
+                as_of = datetime.date.fromisoformat(item["as_of"])
+            except (TypeError, ValueError) as exc:
+                raise CommandError(f"{where}: as_of: {exc}.") from exc
+            if (problem_list.slug, as_of) in there:
+                self.present += 1
+                continue
+            try:
+                data = (self.folder / item["file"]).read_bytes()
+                plan = snapshot_plan(
+                    data,
+                    item["file"],
+                    company=problem_list.company,
+                    window=problem_list.window,
+                    as_of=as_of,
+                    source_name=item["source_name"],
+                    source_url=item["source_url"],
+                )
+            except OSError as exc:
+                raise CommandError(f"{where}: cannot read {item['file']}: {exc.strerror}.") from exc
+            except CompanyFileError as exc:
+                raise CommandError(f"{where}: {exc}.") from exc
+            try:
+                snapshot_import(plan, from_fixtures=True)
+            except StalePlan as exc:
+                raise CommandError(f"{where}: {exc}") from exc
+            self.imported += 1
+
+    def _read(self, manifest: Path) -> list[dict]:
+        try:
+            items = json.loads(manifest.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise CommandError(f"companies/manifest.json: not valid JSON: {exc}") from exc
+        if not isinstance(items, list):
+            raise CommandError("companies/manifest.json: expected a list of files.")
+        for n, item in enumerate(items, start=1):
+            missing = [f for f in self.FIELDS if not isinstance(item, dict) or f not in item]
+            if missing:
+                raise CommandError(
+                    f"companies/manifest.json, entry {n}: missing {', '.join(missing)}."
+                )
+        return items
 
 
 @contextmanager
