@@ -123,6 +123,8 @@ def _shoot(base: str, token: str) -> None:
             ("phone.png", "/lists/neetcode-150/", "light", {"width": 390, "height": 844}),
             ("workspace.png", "/ml-design/prompts/people-you-may-follow/", "light", WIDE),
             ("stories.png", "/stories/", "dark", {"width": 1280, "height": 800}),
+            ("companies.png", "/companies/", "light", {"width": 1280, "height": 900}),
+            ("company-list.png", "/lists/google-six-months/", "light", WIDE),
         ]
         for name, path, scheme, viewport in shots:
             context = browser.new_context(viewport=viewport, color_scheme=scheme)

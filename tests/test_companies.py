@@ -117,7 +117,7 @@ def test_a_company_list_page_names_its_window_snapshot_and_source(alice_client, 
 
     assert "Last six months" in html
     assert "12 July 2026" in html
-    assert "the top 6 of 6 problems" in html
+    assert "all 6 problems in the file" in html
     # The only list Acme has, so it counts, and the page says why.
     assert "This is Acme's primary list." in html
 
