@@ -7,7 +7,7 @@ from django.contrib.admin.widgets import AutocompleteSelect
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce
 from django.http import HttpRequest, HttpResponse
@@ -239,6 +239,13 @@ class ListSectionInline(admin.TabularInline):
     extra = 0
     ordering = ["position"]
 
+    # A company list for a window follows its snapshots, which have no sections.
+    def has_add_permission(self, request, obj=None):
+        return not (obj and obj.follows_snapshots) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not (obj and obj.follows_snapshots) and super().has_change_permission(request, obj)
+
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("problem_list")
 
@@ -267,6 +274,16 @@ class ListEntryInline(admin.TabularInline):
     ordering = ["position"]
     autocomplete_fields = ["problem"]
     fields = ["position", "problem", "section", "rank", "frequency", "is_archived"]
+
+    # A company list for a window follows its snapshots: shown here, changed by importing.
+    def has_add_permission(self, request, obj=None):
+        return not (obj and obj.follows_snapshots) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not (obj and obj.follows_snapshots) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not (obj and obj.follows_snapshots) and super().has_delete_permission(request, obj)
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
@@ -317,7 +334,38 @@ class ListEntryAdmin(UpstreamAdmin):
     ordering = ["problem_list", "position"]
     autocomplete_fields = ["problem"]
     list_select_related = ["problem_list", "problem", "section__problem_list"]
-    actions = [archive, restore]
+    actions = ["archive_entries", "restore_entries"]
+
+    def has_change_permission(self, request, obj=None):
+        # A company list for a window follows its snapshots: its entries are changed by importing.
+        if obj is not None and obj.problem_list.follows_snapshots:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.problem_list.follows_snapshots:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    @admin.action(description="Archive selected items", permissions=["change"])
+    def archive_entries(self, request, queryset):
+        self._act(request, queryset, archive)
+
+    @admin.action(description="Restore selected items", permissions=["change"])
+    def restore_entries(self, request, queryset):
+        self._act(request, queryset, restore)
+
+    def _act(self, request, queryset, action) -> None:
+        followed = Q(problem_list__kind=ProblemList.Kind.COMPANY) & ~Q(problem_list__window="")
+        skipped = queryset.filter(followed).count()
+        action(self, request, queryset.exclude(followed))
+        if skipped:
+            self.message_user(
+                request,
+                f"Left {skipped} entr{'y' if skipped == 1 else 'ies'} of company lists alone: "
+                "they follow their snapshots, so import a file to change them.",
+                messages.WARNING,
+            )
 
 
 class LearnChapterInline(admin.TabularInline):
@@ -368,9 +416,17 @@ class ResourceAdmin(CatalogueAdmin):
     ordering = ["position"]
 
 
-IMPORT_MAX_BYTES = 5 * 1024 * 1024
-# The preview carries the file to Apply signed and compressed: a 5 MB list fits in the POST
-# limit (DATA_UPLOAD_MAX_MEMORY_SIZE), and Apply reads back exactly the text that was previewed.
+# Apply posts the file back in a form field, which Django caps at 2.5 MB by default; the largest
+# published company file is about 200 KB.
+IMPORT_MAX_BYTES = 2 * 1024 * 1024
+IMPORT_PERMISSIONS = [
+    "prep.add_listsnapshot",
+    "prep.add_problem",
+    "prep.add_problemlist",
+    "prep.change_listentry",
+]
+# The preview carries the file to Apply signed and compressed, within the POST limit
+# (DATA_UPLOAD_MAX_MEMORY_SIZE), and Apply reads back exactly the text that was previewed.
 IMPORT_SALT = "prep.admin.import-company-list"
 
 
@@ -566,7 +622,8 @@ class ListSnapshotAdmin(admin.ModelAdmin):
         return False
 
     def has_import_permission(self, request: HttpRequest) -> bool:
-        return request.user.has_perm("prep.add_listsnapshot")
+        # An import adds a snapshot, and may add problems and a list and rewrite its entries.
+        return request.user.has_perms(IMPORT_PERMISSIONS)
 
     def get_urls(self):
         view = require_http_methods(["GET", "POST"])(self.admin_site.admin_view(self.import_view))

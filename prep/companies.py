@@ -63,7 +63,8 @@ def _choose(found: CompanyLists) -> None:
     elif found.lists:
         found.primary = six or found.lists[0]
         found.reason = (
-            f"{name} has no six-month list of 50 problems or more and no all-time list, so "
+            f"{name} has no six-month list of {PRIMARY_MIN_PROBLEMS} problems or more and no "
+            f"all-time list, so "
             f"{found.primary.name} counts for readiness, next up and mock phone screens."
         )
 
@@ -76,6 +77,7 @@ def company_lists(companies=None) -> dict[int, CompanyLists]:
     lists = ProblemList.objects.company_lists().with_size().filter(company__in=list(found))
     # Shortest window first; a list an admin made without a window comes last.
     for problem_list in sorted(lists, key=lambda pl: WINDOW_ORDER.get(pl.window, len(WINDOWS))):
+        problem_list.company = found[problem_list.company_id].company  # known: no query
         found[problem_list.company_id].lists.append(problem_list)
     for company in found.values():
         _choose(company)

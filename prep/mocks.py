@@ -25,13 +25,15 @@ from prep.models import (
 
 
 def _candidates(user, profile: Profile, exclude: list[int]):
-    """Easy and medium problems from the company's primary list that the user has not solved."""
+    """Easy and medium problems from the company's primary list (else the roadmaps) that the
+    user has not solved."""
     solved = ProblemProgress.objects.filter(
         user=user, problem=OuterRef("pk"), status__in=SOLVED_STATUSES
     )
-    on_lists = ListEntry.objects.active().filter(
-        problem=OuterRef("pk"), problem_list=primary_list(profile.target_company)
-    )
+    primary = primary_list(profile.target_company)
+    # A company with no list yet: practise from the roadmaps instead of an empty draw.
+    lists = {"problem_list": primary} if primary else {"problem_list__kind": "roadmap"}
+    on_lists = ListEntry.objects.active().filter(problem=OuterRef("pk"), **lists)
     return (
         Problem.objects.active()
         .filter(

@@ -209,8 +209,9 @@ def readiness_for(user, profile: Profile, cards: list[CardProgress] | None = Non
             ),
         ),
     }
-    # Most companies have no class-design list: its weight goes to the other parts.
-    weights = coding_weights(missing=[] if parts["design"].total else ["design"])
+    # Most companies have no class-design list (and a new one may have no list yet): the weight
+    # of a part with nothing in it goes to the other parts.
+    weights = coding_weights(missing=[n for n in ("company", "design") if not parts[n].total])
     fractions = {"learn": learn, **{name: tally.fraction for name, tally in parts.items()}}
     coding = sum(weights.get(name, 0) * f for name, f in fractions.items()) / 100
 

@@ -13,9 +13,11 @@ Rules an import follows:
   are added from the LeetCode index in fixtures/, or from the file's own title and difficulty.
 - Each import is a dated snapshot. The newest as-of date is the list; importing an older date
   only adds history. Importing a date that is already there replaces that snapshot.
-- Progress belongs to problems, so no one's status, notes or history changes. A problem that
-  leaves every list is archived, which keeps it for whoever worked on it (see
-  `Problem.objects.visible_to`); one that comes back is restored.
+- Progress belongs to problems, so no one's status, notes or history changes. An import never
+  archives or restores a problem (that is the admin's and the catalogue sync's to decide): a
+  problem that leaves every list stays where its page, status and notes are, and the preview
+  names it; a problem the file lists but the catalogue archived stays hidden, and is named too.
+- A file that lists no problems is refused: applied, it would empty the list.
 """
 
 import datetime
@@ -84,15 +86,14 @@ class SnapshotPlan:
     added: list[tuple[Problem, int]] = field(default_factory=list)
     dropped: list[tuple[Problem, int]] = field(default_factory=list)
     moved: list[Move] = field(default_factory=list)
-    to_archive: list[Problem] = field(default_factory=list)
-    to_restore: list[Problem] = field(default_factory=list)
+    leaving: list[Problem] = field(default_factory=list)  # dropped, and now in no list
+    hidden: list[Problem] = field(default_factory=list)  # in the file, archived in the catalogue
 
     @property
     def list_name(self) -> str:
         if self.problem_list is not None:
             return self.problem_list.name
-        label = ProblemList.Window(self.window).label
-        return f"{self.company.name}: top {LIST_SIZE}, {label}"
+        return _list_name(self.company, self.window, len(self.ranked))
 
     @property
     def unchanged(self) -> int:
@@ -110,8 +111,8 @@ class SnapshotPlan:
             str(self.replaces.pk if self.replaces else ""),
             *(f"{p.slug}:{p.pk}:{r}:{f}" for p, r, f in self.ranked),
             *(f"dropped:{p.slug}:{r}" for p, r in self.dropped),
-            *(f"archive:{p.slug}" for p in self.to_archive),
-            *(f"restore:{p.slug}" for p in self.to_restore),
+            *(f"leaving:{p.slug}" for p in self.leaving),
+            *(f"hidden:{p.slug}" for p in self.hidden),
         ]
         return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
@@ -164,7 +165,7 @@ class SnapshotPlan:
 
     def sections(self) -> list[tuple[str, list[str]]]:
         """The problems behind the counts, as (heading, lines), leaving out empty headings."""
-        history = " (archived: the import is history only)" * (not self.is_current)
+        history = " (in no list: the import is history only)" * (not self.is_current)
         sections = [
             ("Rows of the file left out", [f"line {s.line}: {s.reason}" for s in self.skipped]),
             ("Added", [f"#{rank} {problem}" for problem, rank in self.added]),
@@ -181,8 +182,14 @@ class SnapshotPlan:
                 "Matched by number under a renamed slug",
                 [f"{old} is {p} ({p.slug})" for old, p in self.renamed],
             ),
-            ("Archived: in no list any more", [str(p) for p in self.to_archive]),
-            ("Restored: back in a list", [str(p) for p in self.to_restore]),
+            (
+                "In no list any more (their pages, statuses and notes stay)",
+                [str(p) for p in self.leaving],
+            ),
+            (
+                "Archived in the catalogue, so hidden on the list until restored in the admin",
+                [str(p) for p in self.hidden],
+            ),
         ]
         return [(f"{heading} ({len(lines)})", lines) for heading, lines in sections if lines]
 
@@ -237,12 +244,14 @@ def snapshot_plan(
         problem_list=problem_list,
         ranked=[],
     )
+    if not ranked_rows:
+        where = f"; importing it would empty {problem_list.name}" if problem_list else ""
+        raise CompanyFileError(
+            file_name, f"the file lists no problems, so there is nothing to import{where}"
+        )
     problems = _problems_for(plan, ranked_rows, lines, index)
     plan.ranked = [(problems[row.slug], row.rank, row.frequency) for row in ranked_rows]
     _compare(plan)
-    for problem in plan.new_problems:
-        # History only: the problem joins no list, and a problem in no list is archived.
-        problem.is_archived = not plan.is_current
     return plan
 
 
@@ -320,7 +329,8 @@ def _missing(title, difficulty, number) -> str:
 
 
 def _compare(plan: SnapshotPlan) -> None:
-    """Fill in the diff against the list's current snapshot, and what it archives or restores."""
+    """Fill in the diff against the list's current snapshot, and the problems worth naming:
+    those leaving every list, and those the catalogue archived."""
     problem_list = plan.problem_list
     before: dict[int, tuple[Problem, int]] = {}
     if problem_list is not None:
@@ -346,8 +356,8 @@ def _compare(plan: SnapshotPlan) -> None:
     )
     plan.moved.sort(key=lambda m: (-abs(m.before - m.after), m.after))
     if not plan.is_current:
-        return
-    plan.to_restore = [p for p, _, _ in plan.ranked if p.pk and p.is_archived]
+        return  # history only: the list does not change, so nothing leaves it or is hidden
+    plan.hidden = [p for p, _, _ in plan.ranked if p.pk and p.is_archived]
     dropped = [p.pk for p, _ in plan.dropped]
     elsewhere = set(
         ListEntry.objects.active()
@@ -355,7 +365,7 @@ def _compare(plan: SnapshotPlan) -> None:
         .exclude(problem_list=problem_list)
         .values_list("problem_id", flat=True)
     )
-    plan.to_archive = [p for p, _ in plan.dropped if p.pk not in elsewhere and not p.is_archived]
+    plan.leaving = [p for p, _ in plan.dropped if p.pk not in elsewhere]
 
 
 class StalePlan(Exception):
@@ -380,7 +390,9 @@ def snapshot_import(plan: SnapshotPlan, *, user=None, from_fixtures: bool = Fals
         # A savepoint: a problem or list another import created meanwhile is a stale plan.
         with transaction.atomic():
             Problem.objects.bulk_create(plan.new_problems)
-            problem_list = plan.problem_list or _create_list(plan.company, plan.window)
+            problem_list = plan.problem_list or _create_list(
+                plan.company, plan.window, len(plan.ranked)
+            )
     except IntegrityError as exc:
         raise StalePlan from exc
     # Lock the list: two imports of one list queue rather than interleave, and the second one
@@ -443,24 +455,33 @@ def _make_current(problem_list: ProblemList, plan: SnapshotPlan) -> None:
     fields = ["position", "rank", "frequency", "is_archived", "section"]
     ListEntry.objects.bulk_update(changed, fields, batch_size=500)
     ListEntry.objects.bulk_create(new, batch_size=500)
-    Problem.objects.filter(pk__in=[p.pk for p in plan.to_archive]).update(is_archived=True)
-    Problem.objects.filter(pk__in=[p.pk for p in plan.to_restore]).update(is_archived=False)
 
 
-def _create_list(company: Company, window: str) -> ProblemList:
+def _list_name(company: Company, window: str, size: int) -> str:
+    """ "Google: top 100, last six months", or "OpenAI: most frequent, all time" for a list
+    that holds fewer than 100."""
+    label = ProblemList.Window(window).label
+    top = f"top {LIST_SIZE}" if size >= LIST_SIZE else "most frequent"
+    # A long company name is cut, not the window: the name must fit its 120 characters.
+    return f"{company.name[:70]}: {top}, {label}"
+
+
+def _create_list(company: Company, window: str, size: int) -> ProblemList:
     """A company list for a window nobody imported before, named like the shipped ones."""
     label = ProblemList.Window(window).label
-    slug = slugify(f"{company.slug}-{window}")
+    # Room for the window and a "-2" suffix within the slug's 120 characters.
+    slug = slugify(f"{company.slug[:90]}-{window}")
     taken = set(ProblemList.objects.filter(slug__startswith=slug).values_list("slug", flat=True))
     n = 2
     base = slug
     while slug in taken:
         slug, n = f"{base}-{n}", n + 1
     last = ProblemList.objects.aggregate(last=Max("position"))["last"] or 0
+    # Cut to the fields' lengths: a company's name may be long.
     return ProblemList.objects.create(
         slug=slug,
-        name=f"{company.name}: top {LIST_SIZE}, {label}",
-        short_name=f"{company.name} {WINDOW_SHORT[window]}",
+        name=_list_name(company, window, size),
+        short_name=f"{company.name[:30]} {WINDOW_SHORT[window]}",
         kind=ProblemList.Kind.COMPANY,
         company=company,
         window=window,

@@ -348,9 +348,8 @@ def test_an_archived_problem_leaves_next_up(alice_client, small):
     [
         (lambda s: Problem.objects.filter(slug="echo-path"), ["anagram-pairs"]),
         (lambda s: s.acme_top.entries.filter(problem__slug="echo-path"), ["anagram-pairs"]),
-        (lambda s: ProblemList.objects.filter(pk=s.acme_top.pk), []),
     ],
-    ids=["problem", "entry", "list"],
+    ids=["problem", "entry"],
 )
 def test_a_mock_never_picks_an_archived_problem(alice, small, archive, left):
     before = mocks._candidates(alice, small.profile, [])
@@ -361,6 +360,19 @@ def test_a_mock_never_picks_an_archived_problem(alice, small, archive, left):
     assert [p.slug for p in mocks._candidates(alice, small.profile, [])] == left
     mock = mocks.start_mock(alice, small.profile)
     assert [item.problem.slug for item in mock.problems.all()] == left
+
+
+def test_with_its_company_list_archived_a_mock_draws_from_the_roadmaps(alice, small):
+    ProblemList.objects.filter(pk=small.acme_top.pk).update(is_archived=True)
+    easy_or_medium = [Problem.Difficulty.EASY, Problem.Difficulty.MEDIUM]
+    roadmap = ListEntry.objects.active().filter(
+        problem_list__kind=ProblemList.Kind.ROADMAP, problem__difficulty__in=easy_or_medium
+    )
+
+    picked = {p.slug for p in mocks._candidates(alice, small.profile, [])}
+
+    assert picked == set(roadmap.values_list("problem__slug", flat=True))
+    assert "echo-path" not in picked
 
 
 def test_an_archived_problem_leaves_the_mentors_pages(alice_client, alice, small):

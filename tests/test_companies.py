@@ -77,9 +77,9 @@ def test_companies_page_counts_solved_problems_on_each_primary_list(alice_client
     # Acme's six-month list has only 6 problems, fewer than 50, but it is Acme's only list.
     assert 'id="company-acme"' in html
     assert "Your target" in html
-    assert "Acme: top 100, last six months" in html
+    assert "Acme: most frequent, last six months" in html
     assert "2 of 6" in html
-    assert "Zeta: top 100, all time" in html
+    assert "Zeta: most frequent, all time" in html
     assert "2 of 3" in html
 
 
@@ -279,8 +279,8 @@ def test_readiness_uses_the_target_companys_primary_list(alice_client, world):
 def test_the_dashboard_lists_only_the_target_companys_lists(alice_client, world):
     html = alice_client.get(reverse("prep:home")).content.decode()
 
-    assert "Acme: top 100, last six months" in html
-    assert "Zeta: top 100, all time" not in html
+    assert "Acme: most frequent, last six months" in html
+    assert "Zeta: most frequent, all time" not in html
 
 
 # --- Loops per company -----------------------------------------------------------------------
@@ -365,6 +365,49 @@ def test_not_in_list_offers_roadmaps_and_the_relevant_companies_lists_only(alice
     html = alice_client.get(roadmap.get_absolute_url()).content.decode()
     menu = html[html.index('name="not_in"') : html.index("</select>", html.index('name="not_in"'))]
 
-    assert "Acme: top 100, last six months" in menu  # the target company's
-    assert "Other: top 100" not in menu
-    assert "Zeta: top 100" not in menu
+    assert "Acme: most frequent, last six months" in menu  # the target company's
+    assert "Other: most frequent" not in menu
+    assert "Zeta: most frequent" not in menu
+
+
+# --- What review found ------------------------------------------------------------------------
+
+
+def test_a_stray_query_parameter_on_the_loops_page_is_not_an_error(alice_client, world):
+    response = alice_client.get(reverse("prep:loops"), {"utm_source": "newsletter"})
+
+    assert response.status_code == 200
+    assert "at Acme" in response.content.decode()
+
+
+def test_a_bookmarked_not_in_filter_still_works_after_changing_target(alice_client, alice, world):
+    roadmap = _roadmap(world.p)
+    url = roadmap.get_absolute_url()
+    assert alice_client.get(url, {"not_in": world.acme_six.slug}).status_code == 200
+
+    alice.profile.target_company = world.zeta
+    alice.profile.save()
+    response = alice_client.get(url, {"not_in": world.acme_six.slug})
+
+    assert response.status_code == 200
+    assert _titles(response.content.decode(), world.p) == []  # Acme's list holds all six
+
+
+def test_most_frequent_first_on_a_company_list_follows_its_own_frequencies(alice_client, world):
+    # Zeta's list, sorted: its own order (p[4] 100, then p[0] and p[5] at 50), whatever the
+    # target company's list says.
+    html = alice_client.get(world.zeta_all.get_absolute_url(), {"sort": "frequency"})
+
+    shown = _titles(html.content.decode(), world.p)
+    assert shown == [world.p[4].title, world.p[0].title, world.p[5].title]
+    assert "by Zeta: most frequent, all time" in html.content.decode()
+
+
+def test_a_target_with_no_list_shares_the_company_weight_too(alice_client, alice, world):
+    alice.profile.target_company = CompanyFactory(name="Newco")
+    alice.profile.save()
+
+    html = alice_client.get(reverse("prep:home")).content.decode()
+
+    assert "Newco has no list of its most frequent problems yet" in html
+    assert "most frequent problems solved" not in html

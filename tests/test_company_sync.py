@@ -3,6 +3,7 @@ overwrites a snapshot already there (an admin's import is theirs), and a databas
 companies had snapshots migrates forward with every user's progress and Meta's loop intact."""
 
 import datetime
+import json
 import shutil
 from io import StringIO
 from pathlib import Path
@@ -12,6 +13,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.forms import BooleanField
+from django.urls import reverse
 
 from prep.models import ListEntry, ListSnapshot, Loop, ProblemList, ProblemProgress, Status
 from prep.snapshots import snapshot_import, snapshot_plan
@@ -107,16 +110,82 @@ def test_a_dry_run_imports_nothing(tmp_path):
     assert not ProblemList.objects.get(slug="apple-all-time").snapshots.exists()
 
 
-def test_a_manifest_naming_a_window_the_list_does_not_cover_stops_the_run(tmp_path):
+@pytest.mark.parametrize(
+    ("field", "value", "note"),
+    [
+        ("window", "one-year", "now covers meta, all-time, not meta, one-year"),
+        ("company", "google", "now covers meta, all-time, not google, all-time"),
+    ],
+)
+def test_a_manifest_entry_the_list_no_longer_matches_is_skipped_and_named(
+    tmp_path, field, value, note
+):
     folder = tmp_path / "fixtures"
     shutil.copytree(FIXTURES, folder)
     manifest = folder / "companies" / "manifest.json"
-    text = manifest.read_text(encoding="utf-8")
-    manifest.write_text(text.replace('"window": "all-time"', '"window": "one-year"', 1))
-    ProblemList.objects.get(slug="meta-all-time").snapshots.all().delete()
+    items = json.loads(manifest.read_text(encoding="utf-8"))
+    assert (items[1]["list"], items[1]["file"]) == ("meta-all-time", "meta/all.csv")
+    items[1][field] = value
+    manifest.write_text(json.dumps(items), encoding="utf-8")
+    meta = ProblemList.objects.get(slug="meta-all-time")
+    meta.snapshots.all().delete()
+    entries = _slugs(meta)
 
-    with pytest.raises(Exception, match=r"companies/manifest.json, entry 2: .*not one-year"):
-        _load(folder)
+    output = _load(folder)
+
+    assert f"Skipped meta/all.csv: list meta-all-time {note}." in output
+    assert "company snapshots: 0 imported, 31 already there" in output
+    assert not meta.snapshots.exists()
+    assert _slugs(meta) == entries
+
+
+def _posted(form) -> dict:
+    """What a browser posts for an unchanged form: each field's initial value."""
+    data = {}
+    for name, field in form.fields.items():
+        value = form[name].value()
+        if isinstance(field, BooleanField):
+            if value:
+                data[form.add_prefix(name)] = "on"
+        elif value is not None:
+            data[form.add_prefix(name)] = value
+    return data
+
+
+def _change_in_the_admin(client, problem_list: ProblemList, **changes) -> None:
+    url = reverse("admin:prep_problemlist_change", args=[problem_list.pk])
+    page = client.get(url)
+    data = _posted(page.context["adminform"].form)
+    for inline in page.context["inline_admin_formsets"]:
+        formset = inline.formset
+        data.update(_posted(formset.management_form))
+        for form in formset.forms:
+            data.update(_posted(form))
+    response = client.post(url, {**data, **changes, "_save": "Save"})
+    assert response.status_code == 302, response.context["adminform"].form.errors
+
+
+def test_an_admin_giving_a_shipped_list_another_window_is_reported_not_an_error(client, staff):
+    meta = ProblemList.objects.get(slug="meta-all-time")
+    shipped = _slugs(meta)
+    snapshots = list(meta.snapshots.values_list("pk", flat=True))
+    client.force_login(staff)
+    _change_in_the_admin(client, meta, window="one-year")
+    meta.refresh_from_db()
+    assert meta.window == "one-year"
+
+    first, second = _load(), _load()
+
+    for output in (first, second):
+        assert (
+            "Skipped meta/all.csv: list meta-all-time now covers meta, one-year, not meta, "
+            "all-time." in output
+        )
+        assert "company snapshots: 0 imported, 31 already there" in output
+    meta.refresh_from_db()
+    assert meta.window == "one-year"
+    assert _slugs(meta) == shipped
+    assert list(meta.snapshots.values_list("pk", flat=True)) == snapshots
 
 
 # --- Migrating a database from before companies had snapshots ----------------------------------

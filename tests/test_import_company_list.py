@@ -24,10 +24,10 @@ pytestmark = pytest.mark.usefixtures("catalog")
 FORMATS = Path(settings.BASE_DIR).parent / "shared" / "reference" / "companies" / "formats"
 SAMPLES = [
     ("liquidslr_Google_3. Six Months.csv", "liquidslr"),
-    ("liquidslr_header_only_AMD_1. Thirty Days.csv", "liquidslr"),
     ("krishnadey30_google_6months.csv", "krishnadey30"),
     ("hxu296_Google.csv", "hxu296"),
 ]
+HEADER_ONLY_SAMPLE = "liquidslr_header_only_AMD_1. Thirty Days.csv"
 
 
 def company_csv(*problems) -> bytes:
@@ -94,12 +94,39 @@ def test_each_public_format_imports(acme, write, name, file_format):
     out = run(write(data, name), acme)
 
     assert f"File: {name}, {file_format} format, {rows} problem" in out
+    # Each sample lists 100 problems or more, so the new list is a top 100.
     assert "List: Acme: top 100, last six months (creates the list)" in out
     assert out.strip().splitlines()[-1].startswith("Imported Acme: top 100, last six months as of")
     snapshot = ListSnapshot.objects.get(problem_list__company=acme)
     assert (snapshot.file_name, snapshot.file_rows, snapshot.imported_by) == (name, rows, None)
-    assert snapshot.entries.count() == min(rows, 100)
-    assert ListEntry.objects.filter(problem_list=snapshot.problem_list).count() == min(rows, 100)
+    assert snapshot.entries.count() == 100
+    assert ListEntry.objects.filter(problem_list=snapshot.problem_list).count() == 100
+
+
+def test_the_header_only_sample_is_refused_and_changes_nothing(acme, write):
+    path = write(_sample(HEADER_ONLY_SAMPLE), HEADER_ONLY_SAMPLE)
+    before = _state(acme), ProblemList.objects.count()
+
+    with pytest.raises(CommandError) as caught:
+        run(path, acme)
+
+    assert str(caught.value) == (
+        f"{HEADER_ONLY_SAMPLE}: the file lists no problems, so there is nothing to import"
+    )
+    assert (_state(acme), ProblemList.objects.count()) == before
+
+
+def test_a_header_only_file_for_a_list_says_it_would_empty_the_list(acme, problems, write, july):
+    before = _state(acme)
+
+    with pytest.raises(CommandError) as caught:
+        run(write(b"ID,URL,Title,Difficulty,Acceptance %,Frequency %\n"), acme, as_of="2026-08-20")
+
+    assert str(caught.value) == (
+        "acme.csv: the file lists no problems, so there is nothing to import; importing it "
+        "would empty Acme: most frequent, last six months"
+    )
+    assert _state(acme) == before
 
 
 def test_the_import_records_its_source(acme, problems, write):
@@ -139,7 +166,7 @@ def test_dry_run_prints_the_diff_and_saves_nothing(acme, problems, write, july):
     assert f"Added (1):\n  #3 {e}\n" in out
     assert f"Dropped (2):\n  was #3 {c}\n  was #4 {d}\n" in out
     assert f"Moved (2):\n  #2 → #1 {b}\n  #1 → #2 {a}\n" in out
-    assert f"Archived: in no list any more (2):\n  {c}\n  {d}\n" in out
+    assert f"In no list any more (their pages, statuses and notes stay) (2):\n  {c}\n  {d}\n" in out
     assert out.strip().endswith("Dry run, nothing saved.")
 
 
@@ -148,9 +175,10 @@ def test_without_dry_run_the_list_becomes_the_file(acme, problems, write, july):
 
     out = run(write(company_csv(b, a, e)), acme, as_of="2026-08-20")
 
-    assert "Imported Acme: top 100, last six months as of 20 August 2026: 1 added" in out
+    assert "Imported Acme: most frequent, last six months as of 20 August 2026: 1 added" in out
     entries = ListEntry.objects.filter(problem_list__company=acme).order_by("position")
     assert [entry.problem for entry in entries] == [b, a, e]
+    assert not Problem.objects.filter(pk__in=[p.pk for p in problems], is_archived=True).exists()
 
 
 def test_every_move_is_printed(acme, write):
@@ -164,9 +192,10 @@ def test_every_move_is_printed(acme, write):
     assert f"#16 → #15 {catalogue[15]}" in out
 
 
-def test_new_renamed_and_restored_problems_are_printed(acme, problems, write, july):
+def test_new_renamed_leaving_and_hidden_problems_are_printed(acme, problems, write, july):
     a, b, c, _, _ = problems
-    run(write(company_csv(a, b), "august.csv"), acme, as_of="2026-08-20")  # c and d archived
+    run(write(company_csv(a, b), "august.csv"), acme, as_of="2026-08-20")  # c and d leave
+    Problem.objects.filter(pk=c.pk).update(is_archived=True)  # an admin archives c
     renamed_a = ("old-name-of-a", a.leetcode_id, "Old A")
     new = ("acme-frobnicator", 987_654, "Acme Frobnicator")
 
@@ -174,8 +203,9 @@ def test_new_renamed_and_restored_problems_are_printed(acme, problems, write, ju
 
     assert f"Matched by number under a renamed slug (1):\n  old-name-of-a is {a} ({a.slug})" in out
     assert "New to the catalogue (1):\n  987654. Acme Frobnicator (medium)" in out
-    assert f"Restored: back in a list (1):\n  {c}\n" in out
-    assert f"Archived: in no list any more (1):\n  {b}\n" in out
+    hidden = "Archived in the catalogue, so hidden on the list until restored in the admin"
+    assert f"{hidden} (1):\n  {c}\n" in out
+    assert f"In no list any more (their pages, statuses and notes stay) (1):\n  {b}\n" in out
 
 
 def test_an_older_date_is_printed_as_history(acme, problems, write, july):
@@ -184,7 +214,7 @@ def test_an_older_date_is_printed_as_history(acme, problems, write, july):
     out = run(write(company_csv(*problems[2:])), acme, as_of="2026-06-01")
 
     assert "older than the current snapshot of 12 July 2026, so it is kept as history" in out
-    assert "Imported Acme: top 100, last six months as of 1 June 2026 as history" in out
+    assert "Imported Acme: most frequent, last six months as of 1 June 2026 as history" in out
     assert _state(acme)[1] == before
 
 
@@ -205,6 +235,10 @@ def test_the_same_date_says_it_replaces_that_snapshot(acme, problems, write, jul
         ),
         (b"\xff\xfeID", "acme.csv, line 1: the file is not UTF-8 text"),
         (b"", "acme.csv: the file is empty"),
+        (
+            b"Difficulty,Title,Frequency,Acceptance Rate,Link\n",
+            "acme.csv: the file lists no problems, so there is nothing to import$",
+        ),
         (
             b"problem_link,problem_name,num_occur\n"
             b"https://leetcode.com/problems/no-such-problem-anywhere/,Mystery,4\n",

@@ -73,8 +73,10 @@ def profile(alice, acme) -> Profile:
 
 @pytest.fixture
 def acme_design(bare_catalogue, acme) -> ProblemList:
-    """Acme's class-design list: one problem nobody solved, so coding keeps all four parts at
-    their own weights (a company without one shares the design weight among the others)."""
+    """Acme's class-design list and a company list, one unsolved problem each, so coding keeps
+    all four parts at their own weights (a company without a design list, or without any list,
+    shares that part's weight among the others)."""
+    _list(COMPANY, _problems(1), company=acme)
     return _list(DESIGN, _problems(1), company=acme)
 
 

@@ -1,4 +1,5 @@
-"""Importing a company list (prep/snapshots.py): plan, diff, apply, history, archive, rollback.
+"""Importing a company list (prep/snapshots.py): plan, diff, apply, history, rollback, and the
+rule that an import never archives or restores a problem.
 
 Each test builds its own company and problems with factories and small CSV files, so the numbers
 here are the test's own; only the LeetCode index (fixtures/leetcode_index.tsv) is shared.
@@ -11,6 +12,7 @@ import pytest
 from django.db import DatabaseError
 from django.test import Client
 from django.urls import reverse
+from django.utils.text import slugify
 
 from prep import snapshots
 from prep.company_files import CompanyFileError
@@ -72,8 +74,8 @@ def entries(company, window=SIX_MONTHS) -> list[tuple[str, int, Decimal]]:
     return list(rows.order_by("position").values_list("problem__slug", "rank", "frequency"))
 
 
-def slugs(company) -> list[str]:
-    return [slug for slug, _, _ in entries(company)]
+def slugs(company, window=SIX_MONTHS) -> list[str]:
+    return [slug for slug, _, _ in entries(company, window)]
 
 
 @pytest.fixture
@@ -94,7 +96,7 @@ def test_a_first_import_creates_the_list_in_rank_order_with_rescaled_frequencies
     plan = do_import(acme, company_csv((a, 40), (b, 80), (c, 20)), user=staff)
 
     problem_list = ProblemList.objects.get(company=acme, window=SIX_MONTHS)
-    assert problem_list.name == "Acme: top 100, last six months"
+    assert problem_list.name == "Acme: most frequent, last six months"
     assert problem_list.kind == ProblemList.Kind.COMPANY
     assert entries(acme) == [
         (b.slug, 1, Decimal("100.0")),
@@ -107,6 +109,52 @@ def test_a_first_import_creates_the_list_in_rank_order_with_rescaled_frequencies
     assert [(e.problem, e.rank) for e in snapshot.entries.all()] == [(b, 1), (a, 2), (c, 3)]
     assert plan.problem_list is None
     assert [(p, rank) for p, rank in plan.added] == [(b, 1), (a, 2), (c, 3)]
+
+
+@pytest.mark.parametrize(
+    ("rows", "name"),
+    [
+        (99, "Acme: most frequent, last six months"),
+        (100, "Acme: top 100, last six months"),
+        (101, "Acme: top 100, last six months"),
+    ],
+)
+def test_a_new_list_is_called_top_100_only_when_the_file_fills_it(acme, rows, name):
+    data = company_csv(*ProblemFactory.create_batch(rows))
+
+    plan = do_import(acme, data)
+
+    assert plan.list_name == name
+    problem_list = ProblemList.objects.get(company=acme, window=SIX_MONTHS)
+    assert problem_list.name == name
+    assert (problem_list.short_name, problem_list.time_window) == ("Acme 6 mo", "Last six months")
+    assert problem_list.entries.count() == min(rows, 100)
+
+
+@pytest.mark.parametrize("window", [SIX_MONTHS, ProblemList.Window.MORE_THAN_SIX_MONTHS])
+def test_a_company_with_a_100_character_name_gets_a_list_that_fits_its_fields(
+    acme, problems, alice_client, window
+):
+    # Cut by the importer, not by the database: PostgreSQL raises DataError on a value longer
+    # than its column, SQLite stores it; full_clean() checks the lengths on both.
+    acme.name = ("Acme " + "Consolidated Widget Holdings " * 4)[:100]
+    acme.slug = slugify(acme.name)
+    acme.save()
+    assert len(acme.name) == len(acme.slug) == 100
+
+    do_import(acme, company_csv(*problems[:2]), window=window)
+
+    problem_list = ProblemList.objects.get(company=acme, window=window)
+    problem_list.full_clean()
+    assert len(problem_list.name) <= 120
+    # The company's name is cut, never the window.
+    label = ProblemList.Window(window).label
+    assert problem_list.name == f"{acme.name[:70]}: most frequent, {label}"
+    assert problem_list.short_name == f"{acme.name[:30]} {problem_list.window_short}"
+    assert slugs(acme, window) == [problems[0].slug, problems[1].slug]
+    page = alice_client.get(reverse("prep:list-detail", args=[problem_list.slug]))
+    assert page.status_code == 200
+    assert f'id="problem-{problems[0].slug}"' in page.content.decode()
 
 
 def test_reimporting_the_same_file_later_changes_nothing(acme, problems):
@@ -143,11 +191,11 @@ def test_an_older_file_is_kept_as_history_and_leaves_the_list_alone(acme, proble
     plan = do_import(acme, company_csv(c, d), JUNE)
 
     assert not plan.is_current
-    assert plan.to_archive == []
+    assert plan.leaving == []
     assert slugs(acme) == [a.slug, b.slug]
     history = ListSnapshot.objects.get(problem_list__company=acme, as_of=JUNE)
     assert [e.problem for e in history.entries.all()] == [c, d]
-    assert not Problem.objects.filter(pk__in=[a.pk, b.pk], is_archived=True).exists()
+    assert not Problem.objects.filter(pk__in=[a.pk, b.pk, c.pk, d.pk], is_archived=True).exists()
 
 
 def test_an_import_of_a_date_already_there_replaces_that_snapshot(acme, problems):
@@ -263,15 +311,17 @@ def dropped_after_work(acme, problems, alice):
     return plan, b
 
 
-def test_a_problem_that_leaves_every_list_is_archived(dropped_after_work):
+def test_a_problem_that_leaves_every_list_is_named_and_stays_active(dropped_after_work):
     plan, b = dropped_after_work
 
-    assert plan.to_archive == [b]
+    assert plan.dropped == [(b, 2)]
+    assert plan.leaving == [b]
+    assert "In no list any more (their pages, statuses and notes stay) (1)" in dict(plan.sections())
     b.refresh_from_db()
-    assert b.is_archived
+    assert not b.is_archived
 
 
-def test_an_archived_problem_stays_reachable_for_who_worked_on_it_only(
+def test_a_problem_that_leaves_every_list_still_opens_for_anyone_with_a_login(
     dropped_after_work, alice_client, charlie
 ):
     _, b = dropped_after_work
@@ -279,11 +329,16 @@ def test_an_archived_problem_stays_reachable_for_who_worked_on_it_only(
     stranger = Client()
     stranger.force_login(charlie)
 
-    assert alice_client.get(url).status_code == 200
-    assert stranger.get(url).status_code == 404
+    mine = alice_client.get(url)
+    theirs = stranger.get(url)
+
+    assert mine.status_code == 200
+    assert "Two pointers." in mine.content.decode()
+    assert theirs.status_code == 200
+    assert "Two pointers." not in theirs.content.decode()
 
 
-def test_a_dropped_problem_still_in_another_list_is_not_archived(acme, problems):
+def test_a_dropped_problem_still_in_another_list_is_not_named_as_leaving(acme, problems):
     a, b = problems[:2]
     ListEntryFactory(problem=b)
     do_import(acme, company_csv(a, b), JULY)
@@ -291,57 +346,121 @@ def test_a_dropped_problem_still_in_another_list_is_not_archived(acme, problems)
     plan = do_import(acme, company_csv(a), AUGUST)
 
     assert plan.dropped == [(b, 2)]
-    assert plan.to_archive == []
+    assert plan.leaving == []
+    assert not any(heading.startswith("In no list") for heading, _ in plan.sections())
     b.refresh_from_db()
     assert not b.is_archived
 
 
-def test_a_problem_that_comes_back_is_restored(acme, dropped_after_work):
+def test_a_problem_that_comes_back_is_on_the_list_again(acme, dropped_after_work):
     _, b = dropped_after_work
 
     plan = do_import(acme, company_csv(b), datetime.date(2026, 9, 1))
 
-    assert plan.to_restore == [b]
+    assert plan.added == [(b, 1)]
+    assert plan.hidden == []
+    assert slugs(acme) == [b.slug]
+
+
+def test_a_problem_the_catalogue_archived_stays_archived_and_hidden_when_a_file_lists_it(
+    acme, problems, alice, alice_client
+):
+    a, b, c = problems[:3]
+    do_import(acme, company_csv(a, b), JULY)
+    ProblemProgressFactory(user=alice, problem=b, notes="Sort first.")
+    Problem.objects.filter(pk=b.pk).update(is_archived=True)  # an admin archives it
+
+    plan = do_import(acme, company_csv(a, b, c), AUGUST)
+
+    assert plan.hidden == [b]
+    assert dict(plan.sections())[
+        "Archived in the catalogue, so hidden on the list until restored in the admin (1)"
+    ] == [str(b)]
     b.refresh_from_db()
-    assert not b.is_archived
+    assert b.is_archived
+    problem_list = ProblemList.objects.get(company=acme, window=SIX_MONTHS)
+    page = alice_client.get(reverse("prep:list-detail", args=[problem_list.slug]))
+    rows = page.content.decode()
+    assert f'id="problem-{a.slug}"' in rows
+    assert f'id="problem-{c.slug}"' in rows
+    assert f'id="problem-{b.slug}"' not in rows
+    # alice worked on it, so its page is still hers to open.
+    assert alice_client.get(reverse("prep:problem-detail", args=[b.slug])).status_code == 200
 
 
-def test_a_history_only_import_adds_its_new_problems_archived(acme, problems):
+def test_a_history_only_import_adds_its_new_problems_active_and_in_no_list(acme, problems):
     do_import(acme, company_csv(problems[0]), JULY)
 
     plan = do_import(acme, company_csv(("acme-old-thing", 987_655, "Old", "Easy", 5)), JUNE)
 
     assert [p.slug for p in plan.new_problems] == ["acme-old-thing"]
-    assert Problem.objects.get(slug="acme-old-thing").is_archived
+    assert "New to the catalogue (in no list: the import is history only) (1)" in dict(
+        plan.sections()
+    )
+    assert not Problem.objects.get(slug="acme-old-thing").is_archived
+    assert not ListEntry.objects.filter(problem__slug="acme-old-thing").exists()
     assert slugs(acme) == [problems[0].slug]
 
 
-def test_nobodys_progress_notes_or_history_change_across_imports(acme, problems, alice, bob):
-    a, b, c = problems[:3]
+@pytest.mark.parametrize("with_a_list", [False, True])
+def test_a_file_that_lists_no_problems_is_refused_and_saves_nothing(acme, problems, with_a_list):
+    if with_a_list:
+        do_import(acme, company_csv(*problems[:2]), JULY)
+    before = (
+        entries(acme),
+        list(ListSnapshot.objects.values_list("pk", flat=True)),
+        ProblemList.objects.count(),
+    )
+    header_only = b"Difficulty,Title,Frequency,Acceptance Rate,Link\n"
+
+    with pytest.raises(CompanyFileError) as caught:
+        plan_for(acme, header_only, AUGUST)
+
+    expected = "acme.csv: the file lists no problems, so there is nothing to import"
+    if with_a_list:
+        expected += "; importing it would empty Acme: most frequent, last six months"
+    assert str(caught.value) == expected
+    after = (
+        entries(acme),
+        list(ListSnapshot.objects.values_list("pk", flat=True)),
+        ProblemList.objects.count(),
+    )
+    assert after == before
+
+
+def test_nobodys_progress_notes_or_history_and_no_problems_archiving_change_across_imports(
+    acme, problems, alice, bob
+):
+    a, b, c, d = problems[:4]
     ProblemProgressFactory(user=alice, problem=a, notes="Hash map.")
     ProblemProgressFactory(user=alice, problem=b, notes="Sort first.")
     ProblemProgressFactory(user=bob, problem=c)
+    ProblemProgressFactory(user=bob, problem=d, notes="Archived by an admin.")
     ProblemEventFactory(user=alice, problem=b)
+    Problem.objects.filter(pk=d.pk).update(is_archived=True)
 
-    def progress():
+    def state():
         return (
             list(ProblemProgress.objects.order_by("pk").values()),
             list(ProblemEvent.objects.order_by("pk").values()),
+            list(
+                Problem.objects.filter(is_archived=True).order_by("pk").values_list("pk", flat=True)
+            ),
         )
 
-    before = progress()
-    do_import(acme, company_csv(a, b, c), JUNE)
-    do_import(acme, company_csv(a), JULY)  # b and c dropped, archived
-    do_import(acme, company_csv(c, b), AUGUST)  # back, restored, a archived
+    before = state()
+    do_import(acme, company_csv(a, b, c, d), JUNE)  # d listed, hidden
+    do_import(acme, company_csv(a), JULY)  # b, c and d dropped, leaving every list
+    do_import(acme, company_csv(c, b, d), AUGUST)  # back, a leaving, d still hidden
 
-    assert progress() == before
+    assert state() == before
 
 
 def test_an_error_mid_import_rolls_everything_back(acme, problems, monkeypatch):
     a, b = problems[:2]
     do_import(acme, company_csv(a, b), JULY)
     plan = plan_for(acme, company_csv(b, ("acme-brand-new", 987_656, "New", "Easy", 1)), AUGUST)
-    assert plan.to_archive == [a]
+    assert plan.leaving == [a]
     make_current = snapshots._make_current
 
     def fails_at_the_end(problem_list, plan):
@@ -373,9 +492,9 @@ def test_planning_and_importing_make_the_same_queries_at_any_file_size(
     new = [(f"acme-new-{n}", 990_000 + n, f"New {n}", "Easy", 1 + n % 3) for n in range(size // 5)]
     data = company_csv(*[(p, 50 + n) for n, p in enumerate(kept)], *new)
 
-    # 22: the plan, then the import (a savepoint around new rows, the lock, a re-check that the
-    # list still is what the plan saw, the snapshot, its entries, the list's entries, archiving).
-    with django_assert_max_num_queries(22):
+    # 21: the plan, then the import (a savepoint around new rows, the lock, a re-check that the
+    # list still is what the plan saw, the snapshot, its entries, the list's entries).
+    with django_assert_max_num_queries(21):
         plan = plan_for(acme, data, AUGUST)
         snapshot_import(plan)
 

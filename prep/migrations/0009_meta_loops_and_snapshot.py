@@ -21,7 +21,12 @@ def forward(apps, schema_editor):
     SnapshotEntry = apps.get_model("prep", "SnapshotEntry")
     SyncRecord = apps.get_model("prep", "SyncRecord")
 
-    meta = Company.objects.filter(slug="meta").first()
+    # Before this migration the catalogue had one company, Meta; if an admin changed its slug,
+    # the first company is still the one whose loop the levels describe.
+    meta = (
+        Company.objects.filter(slug="meta").first()
+        or Company.objects.order_by("position", "pk").first()
+    )
     if meta is None:
         return  # a database with no catalogue yet: load_catalog will bring it all
     for level in Level.objects.all():
@@ -29,7 +34,7 @@ def forward(apps, schema_editor):
             company=meta,
             level=level,
             defaults={
-                "slug": f"meta-{level.slug}",
+                "slug": f"{meta.slug}-{level.slug}"[:120],
                 "onsite_coding_rounds": level.onsite_coding_rounds,
                 "onsite_ml_design_rounds": level.onsite_ml_design_rounds,
                 "onsite_behavioral_rounds": level.onsite_behavioral_rounds,

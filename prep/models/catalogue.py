@@ -387,6 +387,11 @@ class ProblemList(CatalogueItem):
         return reverse("prep:list-detail", args=[self.slug])
 
     @property
+    def follows_snapshots(self) -> bool:
+        """A company list for a window is filled by importing files, not edited entry by entry."""
+        return self.kind == ProblemList.Kind.COMPANY and bool(self.window)
+
+    @property
     def window_short(self) -> str:
         """The window in a badge: "6 mo", "all time"."""
         return WINDOW_SHORT.get(self.window, "")
@@ -582,6 +587,10 @@ class ListEntry(models.Model):
     def clean(self) -> None:
         if self.section_id and self.section.problem_list_id != self.problem_list_id:
             raise ValidationError({"section": "This section belongs to another list."})
+        if self.problem_list_id and self.problem_list.follows_snapshots:
+            raise ValidationError(
+                f"{self.problem_list.name} follows its snapshots: import a file to change it."
+            )
 
     natural_key.dependencies = ["prep.problemlist", "prep.problem", "prep.listsection"]
 

@@ -55,7 +55,9 @@ def behavioral(request: HttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 def loops(request: HttpRequest) -> HttpResponse:
-    form = LoopCompanyForm(request.GET or None, initial={"company": _default_company(request)})
+    # Bound only when a company is asked for, so a stray query parameter is not an error.
+    data = request.GET if "company" in request.GET else None
+    form = LoopCompanyForm(data, initial={"company": _default_company(request)})
     company = form.cleaned_data["company"] if form.is_valid() else form.initial["company"]
     segments = PhoneScreenSegment.objects.active()
     levels = Level.objects.active().prefetch_related(Prefetch("phone_screen", queryset=segments))

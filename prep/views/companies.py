@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from prep import readiness
+from prep.companies import PRIMARY_MIN_PROBLEMS
 from prep.models import ProblemList, ProblemProgress, Profile, SnapshotEntry, Status
 
 
@@ -19,7 +20,8 @@ def company_coverage(request: HttpRequest) -> HttpResponse:
     target = profile.target_company if profile else None
     rows = readiness.coverage_for(request.user, target)
     rows.sort(key=lambda row: (not row.is_target, -row.tally.fraction, row.company.position))
-    return render(request, "prep/companies.html", {"rows": rows, "target": target})
+    context = {"rows": rows, "target": target, "minimum": PRIMARY_MIN_PROBLEMS}
+    return render(request, "prep/companies.html", context)
 
 
 @require_GET

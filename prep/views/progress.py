@@ -45,7 +45,7 @@ from prep.models import (
 from prep.views.progress_context import (
     dashboard_context,
     filtered_entries,
-    frequency_company,
+    frequency_list,
     group_by_section,
     list_counters,
     list_filter_form,
@@ -79,10 +79,10 @@ def list_detail(request: HttpRequest, slug: str) -> HttpResponse:
     status = 400
     if form.is_valid():
         entries = problem_list.entries.for_page().with_progress_for(request.user)
-        by_company = frequency_company(form, problem_list, target)
-        entries = filtered_entries(entries, form, by_company=by_company)
+        by_list = frequency_list(form, problem_list, target)
+        entries = filtered_entries(entries, form, by_list=by_list)
         context["groups"] = group_by_section(list(entries), sections)
-        context["by_company"] = by_company
+        context["by_list"] = by_list
         status = 200
     if request.htmx and request.htmx.target == "list-body":
         return render(request, "prep/list_detail.html#list-body", context, status=status)

@@ -77,12 +77,15 @@ def list_filter_form(
     )
     # "Not in list" offers the roadmaps and design lists, and the company lists of this list's
     # company and of the target company: not all sixteen companies' lists.
+    # A list asked for by the URL is offered too, so a bookmarked filter keeps working after the
+    # candidate changes target.
     others = (
         ProblemList.objects.active()
         .exclude(pk=problem_list.pk)
         .filter(
             ~Q(kind=ProblemList.Kind.COMPANY)
             | Q(company__in=[c for c in (problem_list.company_id, target) if c is not None])
+            | Q(slug=request.GET.get("not_in", ""))
         )
         .values_list("slug", "name")
     )
@@ -98,20 +101,26 @@ def list_filter_form(
     )
 
 
-def frequency_company(form: ListFilterForm, problem_list: ProblemList, target: Company | None):
-    """Whose frequency "Most frequent first" sorts by: the company filtered on, else the list's
-    own company, else the candidate's target company."""
+def frequency_list(
+    form: ListFilterForm, problem_list: ProblemList, target: Company | None
+) -> ProblemList | None:
+    """Whose frequencies "Most frequent first" sorts by: the primary list of the company filtered
+    on, else the page's own list when it is a company's, else the target company's primary.
+    None when the page is not sorted by frequency."""
+    if form.cleaned_data.get("sort") != "frequency":
+        return None
     slug = form.cleaned_data.get("company")
     if slug:
-        return Company.objects.filter(slug=slug).first()
-    if problem_list.company_id is not None:
-        return problem_list.company
-    return target
+        company = Company.objects.filter(slug=slug).first()
+        return companies.primary_list(company) if company else None
+    if problem_list.kind == ProblemList.Kind.COMPANY:
+        return problem_list
+    return companies.primary_list(target) if target is not None else None
 
 
-def filtered_entries(entries, form: ListFilterForm, *, by_company: Company | None = None):
-    """The entries the form's filters keep, in the order it asks for; `by_company` is whose
-    frequency a sort by frequency uses."""
+def filtered_entries(entries, form: ListFilterForm, *, by_list: ProblemList | None = None):
+    """The entries the form's filters keep, in the order it asks for; `by_list` is the list whose
+    frequencies a sort by frequency uses."""
     data = form.cleaned_data
     if data["q"]:
         entries = entries.filter(problem__title__icontains=data["q"])
@@ -137,18 +146,17 @@ def filtered_entries(entries, form: ListFilterForm, *, by_company: Company | Non
         )
         entries = entries.filter(Exists(asked))
     if data["sort"] == "frequency":
-        entries = _by_frequency(entries, by_company)
+        entries = _by_frequency(entries, by_list)
     return entries
 
 
-def _by_frequency(entries, company: Company | None):
-    """Most frequent first at `company` (its primary list's frequency), then in list order;
-    problems the company does not ask come last."""
-    primary = companies.primary_list(company) if company is not None else None
-    if primary is None:
+def _by_frequency(entries, by_list: ProblemList | None):
+    """Most frequent first by `by_list`'s frequencies, then in list order; problems it does not
+    hold come last."""
+    if by_list is None:
         return entries
     at_company = ListEntry.objects.active().filter(
-        problem_list=primary, problem=OuterRef("problem")
+        problem_list=by_list, problem=OuterRef("problem")
     )
     return entries.annotate(
         company_frequency=Subquery(at_company.values("frequency")[:1])

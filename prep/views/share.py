@@ -18,7 +18,7 @@ from prep.models import DesignAttempt, ProblemList, Profile, ShareLink, StageWor
 from prep.views.progress_context import (
     dashboard_context,
     filtered_entries,
-    frequency_company,
+    frequency_list,
     group_by_section,
     list_counters,
     list_filter_form,
@@ -114,7 +114,7 @@ def share_list(request: HttpRequest, link: ShareLink, token: str, slug: str) -> 
     if not form.is_valid():
         return render(request, "prep/share_list.html", context, status=400)
     entries = problem_list.entries.for_page().with_progress_for(owner, notes=link.shows_notes)
-    by_company = frequency_company(form, problem_list, target)
-    entries = filtered_entries(entries, form, by_company=by_company)
-    context.update(groups=group_by_section(list(entries), sections), by_company=by_company)
+    by_list = frequency_list(form, problem_list, target)
+    entries = filtered_entries(entries, form, by_list=by_list)
+    context.update(groups=group_by_section(list(entries), sections), by_list=by_list)
     return render(request, "prep/share_list.html", context)

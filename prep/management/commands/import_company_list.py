@@ -4,7 +4,8 @@ The public lists (snehasishroy, liquidslr, krishnadey30, hxu296) are refreshed u
 weeks, long after a deploy shipped fixtures/companies/. This command brings a newer file in from
 the shell, through the same code path as the admin's "Import a company list" page and
 load_catalog (prep/snapshots.py), and prints what changes first: problems added to, dropped from
-and moved in the list, problems new to the catalogue, and problems archived or restored.
+and moved in the list, problems new to the catalogue, problems leaving every list and
+problems the catalogue archived.
 `--dry-run` prints the same plan and saves nothing.
 """
 
