@@ -181,11 +181,6 @@ class LoopQuerySet(CatalogueQuerySet):
         return self.filter(level=level).for_company(company).get(level.pk)
 
 
-class LoopManager(models.Manager.from_queryset(LoopQuerySet)):
-    def get_by_natural_key(self, slug: str):
-        return self.get(slug=slug)
-
-
 class Loop(CatalogueItem):
     """The onsite rounds one company runs for one level. Meta's come from the guide; a company
     without a loop of its own borrows Meta's as a typical big-tech loop, and says so."""
@@ -202,7 +197,7 @@ class Loop(CatalogueItem):
     )
     source_url = models.URLField(blank=True)
 
-    objects = LoopManager()
+    objects = SlugManager.from_queryset(LoopQuerySet)()
 
     # Set by `for_target` when this is Meta's loop standing in for another company's.
     is_typical = False
