@@ -137,12 +137,18 @@ class SnapshotPlan:
         if self.skipped:
             n = len(self.skipped)
             rows += f" ({n} more row{'s' * (n != 1)} left out, listed below)"
-        return [
+        lines = [
             f"List: {name}",
             f"File: {self.file_name}, {self.file_format} format, {rows}; {taken}.",
             self._when(),
             self.summary(),
         ]
+        if (self.problem_list and self.problem_list.is_archived) or self.company.is_archived:
+            lines.append(
+                "The list or its company is archived: the import updates it, but candidates "
+                "will not see it until it is restored in the admin."
+            )
+        return lines
 
     def _when(self) -> str:
         day = f"As of {_day(self.as_of)}"

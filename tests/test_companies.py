@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from prep.models import Company, ListEntry, ProblemList, Status
+from prep.models import Company, ListEntry, Problem, ProblemList, Status
 from prep.snapshots import snapshot_import, snapshot_plan
 from tests.factories import (
     CompanyFactory,
@@ -411,3 +411,28 @@ def test_a_target_with_no_list_shares_the_company_weight_too(alice_client, alice
 
     assert "Newco has no list of its most frequent problems yet" in html
     assert "most frequent problems solved" not in html
+
+
+def test_a_problem_the_catalogue_archived_is_not_listed_as_dropped(alice_client, world):
+    p = world.p
+    _import(world.acme, "six-months", OCTOBER, *[(x, 50) for x in p[2:]])
+    Problem.objects.filter(pk=p[0].pk).update(is_archived=True)
+
+    html = alice_client.get(world.acme_six.get_absolute_url()).content.decode()
+    old = alice_client.get(
+        reverse("prep:list-snapshot", args=[world.acme_six.slug, "2026-07-12"])
+    ).content.decode()
+
+    assert "1 problem dropped out since the snapshot of 12 July 2026" in html
+    assert p[0].title not in html[html.index('class="card dropped"') :]
+    assert p[0].title not in old
+
+
+def test_the_preview_warns_about_an_archived_list(world):
+    ProblemList.objects.filter(pk=world.zeta_all.pk).update(is_archived=True)
+
+    plan = snapshot_plan(
+        _file((world.p[0], 100)), "z.csv", company=world.zeta, window="all-time", as_of=OCTOBER
+    )
+
+    assert any("archived" in line and "restored" in line for line in plan.overview())

@@ -39,7 +39,8 @@ def list_snapshot(request: HttpRequest, slug: str, as_of: str) -> HttpResponse:
         raise Http404("No snapshot of that date.")
     earlier = snapshots[snapshots.index(snapshot) + 1 :]
     before = earlier[0] if earlier else None
-    entries = list(snapshot.entries.select_related("problem"))
+    # A problem the catalogue archived is hidden here as everywhere.
+    entries = list(snapshot.entries.filter(problem__is_archived=False).select_related("problem"))
     was = {}
     if before is not None:
         was = dict(SnapshotEntry.objects.filter(snapshot=before).values_list("problem_id", "rank"))
@@ -58,7 +59,7 @@ def list_snapshot(request: HttpRequest, slug: str, as_of: str) -> HttpResponse:
     dropped = []
     if before is not None:
         dropped = list(
-            SnapshotEntry.objects.filter(snapshot=before)
+            SnapshotEntry.objects.filter(snapshot=before, problem__is_archived=False)
             .exclude(problem_id__in=kept)
             .select_related("problem")
         )

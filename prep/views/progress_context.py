@@ -193,7 +193,7 @@ def list_snapshots(problem_list: ProblemList) -> dict:
     dropped = []
     if previous is not None:
         dropped = list(
-            SnapshotEntry.objects.filter(snapshot=previous)
+            SnapshotEntry.objects.filter(snapshot=previous, problem__in=Problem.objects.active())
             .exclude(problem__in=current.entries.values("problem"))
             .select_related("problem")
         )
