@@ -356,7 +356,7 @@ class ListEntryAdmin(UpstreamAdmin):
         self._act(request, queryset, restore)
 
     def _act(self, request, queryset, action) -> None:
-        followed = Q(problem_list__kind=ProblemList.Kind.COMPANY) & ~Q(problem_list__window="")
+        followed = Q(problem_list__in=ProblemList.objects.following_snapshots())
         skipped = queryset.filter(followed).count()
         action(self, request, queryset.exclude(followed))
         if skipped:

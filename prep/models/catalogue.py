@@ -300,6 +300,10 @@ class ProblemListQuerySet(CatalogueQuerySet):
         # A list may have no company; one whose company is archived is hidden with it.
         return super().active().filter(Q(company__isnull=True) | Q(company__is_archived=False))
 
+    def following_snapshots(self):
+        """Lists filled by importing files (archived or not): `ProblemList.follows_snapshots`."""
+        return self.filter(kind=ProblemList.Kind.COMPANY).exclude(window="")
+
     def company_lists(self):
         """Active lists of the problems a company asks, usually one per company and window."""
         return self.active().filter(kind=ProblemList.Kind.COMPANY, company__isnull=False)
@@ -557,11 +561,11 @@ class ListEntry(models.Model):
     def asked_at(self) -> list["ListEntry"]:
         """Other companies asking this problem, one membership per company, its shortest window
         first; needs `for_page()`'s memberships."""
-        own = self.problem_list.company_id if self.problem_list.kind == "company" else None
+        own = self.problem_list.company_id if self.problem_list.follows_snapshots else None
         shortest: dict[int, ListEntry] = {}
         for membership in getattr(self.problem, "memberships", []):
             pl = membership.problem_list
-            if pl.kind != "company" or not pl.window or pl.company_id == own:
+            if not pl.follows_snapshots or pl.company_id == own:
                 continue
             best = shortest.get(pl.company_id)
             if best is None or WINDOWS.index(pl.window) < WINDOWS.index(best.problem_list.window):
@@ -575,8 +579,7 @@ class ListEntry(models.Model):
         return [
             m
             for m in getattr(self.problem, "memberships", [])
-            if m.problem_list_id != self.problem_list_id
-            and not (m.problem_list.kind == "company" and m.problem_list.window)
+            if m.problem_list_id != self.problem_list_id and not m.problem_list.follows_snapshots
         ]
 
     def clean(self) -> None:

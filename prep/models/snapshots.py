@@ -56,6 +56,15 @@ class ListSnapshot(models.Model):
     def __str__(self) -> str:
         return f"{self.problem_list.name}, {self.as_of:%-d %B %Y}"
 
+    def dropped_since(self, earlier: "ListSnapshot") -> list["SnapshotEntry"]:
+        """The entries of `earlier` whose problem this snapshot no longer holds, by their old
+        rank; a problem the catalogue archived is left out, as everywhere. One query."""
+        return list(
+            earlier.entries.filter(problem__in=Problem.objects.active())
+            .exclude(problem__in=self.entries.values("problem"))
+            .select_related("problem")
+        )
+
 
 class SnapshotEntry(models.Model):
     """A problem in a snapshot, with its rank and frequency on that day."""

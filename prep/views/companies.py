@@ -55,21 +55,13 @@ def list_snapshot(request: HttpRequest, slug: str, as_of: str) -> HttpResponse:
         }
         for e in entries
     ]
-    kept = {e.problem_id for e in entries}
-    dropped = []
-    if before is not None:
-        dropped = list(
-            SnapshotEntry.objects.filter(snapshot=before, problem__is_archived=False)
-            .exclude(problem_id__in=kept)
-            .select_related("problem")
-        )
     context = {
         "problem_list": problem_list,
         "snapshot": snapshot,
         "before": before,
         "is_current": snapshot is snapshots[0],
         "rows": rows,
-        "dropped": dropped,
+        "dropped": snapshot.dropped_since(before) if before else [],
         "snapshots": snapshots,
     }
     return render(request, "prep/list_snapshot.html", context)

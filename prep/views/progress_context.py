@@ -15,7 +15,6 @@ from prep.models import (
     Problem,
     ProblemList,
     Profile,
-    SnapshotEntry,
     Topic,
 )
 
@@ -190,17 +189,10 @@ def list_snapshots(problem_list: ProblemList) -> dict:
     snapshots = list(problem_list.snapshots.newest_first())
     current = snapshots[0] if snapshots else None
     previous = snapshots[1] if len(snapshots) > 1 else None
-    dropped = []
-    if previous is not None:
-        dropped = list(
-            SnapshotEntry.objects.filter(snapshot=previous, problem__in=Problem.objects.active())
-            .exclude(problem__in=current.entries.values("problem"))
-            .select_related("problem")
-        )
     return {
         "snapshot": current,
         "previous": previous,
-        "dropped": dropped,
+        "dropped": current.dropped_since(previous) if previous else [],
         "company_lists": companies.lists_of(problem_list.company),
         "snapshots": snapshots,
     }

@@ -749,8 +749,7 @@ def _synced_rows(model: type[models.Model]) -> models.QuerySet:
     rows = model._default_manager.all()
     if model is ListEntry:
         # A company list's entries follow its newest snapshot, not the fixtures.
-        imported = ProblemList.objects.filter(kind=ProblemList.Kind.COMPANY).exclude(window="")
-        rows = rows.exclude(problem_list__in=imported)
+        rows = rows.exclude(problem_list__in=ProblemList.objects.following_snapshots())
     return rows
 
 
