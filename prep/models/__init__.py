@@ -24,6 +24,7 @@ from prep.models.catalogue import (
     Resource,
     Topic,
 )
+from prep.models.coach import Activity, Rating, Review, ReviewCard, record_activity
 from prep.models.practice import DesignAttempt, MockProblem, MockRound, StageWork, Story, Timed
 from prep.models.progress import (
     SOLVED_STATUSES,
@@ -50,6 +51,7 @@ __all__ = [
     "SHARE_TOKEN_BYTES",
     "SHARE_TOKEN_LENGTH",
     "SOLVED_STATUSES",
+    "Activity",
     "CardDone",
     "CatalogueItem",
     "CatalogueQuerySet",
@@ -75,7 +77,10 @@ __all__ = [
     "ProblemList",
     "ProblemProgress",
     "Profile",
+    "Rating",
     "Resource",
+    "Review",
+    "ReviewCard",
     "ShareLink",
     "SnapshotEntry",
     "StageStudied",
@@ -85,5 +90,6 @@ __all__ = [
     "SyncRecord",
     "Timed",
     "Topic",
+    "record_activity",
     "set_done",
 ]

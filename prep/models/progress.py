@@ -1,6 +1,7 @@
 """A candidate's own data: their target, their work on problems, and what they have ticked off."""
 
 from datetime import date
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -17,6 +18,7 @@ from prep.models.catalogue import (
     PhoneScreenSegment,
     Problem,
 )
+from prep.models.coach import record_activity
 
 
 class ProfileQuerySet(models.QuerySet):
@@ -39,6 +41,11 @@ class Profile(models.Model):
     target_level = models.ForeignKey(Level, on_delete=models.PROTECT, related_name="+")
     interview_date = models.DateField(null=True, blank=True)
     hours_per_week = models.PositiveSmallIntegerField(null=True, blank=True)
+    time_zone = models.CharField(
+        max_length=64,
+        default="UTC",
+        help_text="An IANA time zone name; it decides when the candidate's day starts.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -47,10 +54,28 @@ class Profile(models.Model):
     def __str__(self) -> str:
         return f"{self.user}: {self.target_company} {self.target_level}"
 
+    # Planning assumes this many hours a week until the candidate says how many they have.
+    DEFAULT_HOURS_PER_WEEK = 8
+
+    @property
+    def zone(self) -> ZoneInfo:
+        try:
+            return ZoneInfo(self.time_zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            return ZoneInfo("UTC")
+
+    def today(self) -> date:
+        """Today's date where the candidate is."""
+        return timezone.localdate(timezone=self.zone)
+
+    @property
+    def weekly_hours(self) -> int:
+        return self.hours_per_week or self.DEFAULT_HOURS_PER_WEEK
+
     def days_left(self, today: date | None = None) -> int | None:
         if self.interview_date is None:
             return None
-        return (self.interview_date - (today or timezone.localdate())).days
+        return (self.interview_date - (today or self.today())).days
 
 
 class Status(models.TextChoices):
@@ -123,6 +148,7 @@ class ProblemProgress(models.Model):
         ProblemEvent.objects.create(
             user_id=self.user_id, problem_id=self.problem_id, old_status=self.status, status=status
         )
+        record_activity(self.user_id, Problem(pk=self.problem_id))
         self.status = status
         if status != Status.NOT_STARTED:
             self.last_practised_on = today
@@ -206,5 +232,6 @@ def set_done(model: type[models.Model], *, user, done: bool, **item) -> None:
     """Tick or untick a done-or-not item (chapter, card, stage); repeating either is harmless."""
     if done:
         model.objects.bulk_create([model(user=user, **item)], ignore_conflicts=True)
+        record_activity(user, *item.values())
     else:
         model.objects.filter(user=user, **item).delete()
