@@ -25,9 +25,10 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from prep.models import *
+from prep import reviews
 user = User.objects.create_user("demo", password="demo-password-123")
-Profile.objects.create(user=user, target_company=Company.objects.get(slug="meta"),
-    target_level=Level.objects.get(slug="e5"), hours_per_week=12,
+profile = Profile.objects.create(user=user, target_company=Company.objects.get(slug="meta"),
+    target_level=Level.objects.get(slug="e5"), hours_per_week=12, time_zone="Europe/London",
     interview_date=timezone.localdate() + timedelta(days=38))
 for chapter in LearnChapter.objects.filter(card__position__lte=4):
     ChapterDone.objects.create(user=user, chapter=chapter)
@@ -38,6 +39,18 @@ for n, entry in enumerate(entries[:34]):
     with transaction.atomic():
         status = Status.NEEDS_REVIEW if n % 7 == 3 else Status.SOLVED
         ProblemProgress.objects.lock(user, entry.problem).mark(status)
+        # Solved over the past weeks, so some reviews are due today and the heatmap has a past.
+        when = timezone.now() - timedelta(days=1 + (n * 5) % 40)
+        if status == Status.SOLVED:
+            reviews.rate(reviews.problem_card(user, entry.problem, today=when.date()), 3,
+                         profile=profile, source="solved", now=when)
+        else:
+            reviews.needs_review(user, entry.problem, profile=profile)
+        Activity.objects.filter(item=f"problem:{entry.problem.pk}").update(at=when)
+        ProblemEvent.objects.filter(problem=entry.problem).update(created_at=when)
+for n in range(60):
+    at = timezone.now() - timedelta(days=(n * 7) % 90, hours=n % 5)
+    Activity.objects.create(user=user, item=f"learnchapter:{n % 23}", at=at)
 prompt = PracticePrompt.objects.get(slug="people-you-may-follow")
 with transaction.atomic():
     attempt = DesignAttempt.objects.open_for(user, prompt)
@@ -117,9 +130,12 @@ def _shoot(base: str, token: str) -> None:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
         shots = [
-            ("dashboard.png", "/", "light", {"width": 1280, "height": 1000}),
+            ("today.png", "/", "light", {"width": 1280, "height": 1100}),
+            ("plan.png", "/plan/", "light", {"width": 1280, "height": 1000}),
+            ("dashboard.png", "/dashboard/", "light", {"width": 1280, "height": 1000}),
             ("list.png", "/lists/neetcode-150/", "light", {"width": 1280, "height": 900}),
-            ("dashboard-dark.png", "/", "dark", {"width": 1280, "height": 1000}),
+            ("dashboard-dark.png", "/dashboard/", "dark", {"width": 1280, "height": 1000}),
+            ("today-phone.png", "/", "dark", {"width": 390, "height": 844}),
             ("phone.png", "/lists/neetcode-150/", "light", {"width": 390, "height": 844}),
             ("workspace.png", "/ml-design/prompts/people-you-may-follow/", "light", WIDE),
             ("stories.png", "/stories/", "dark", {"width": 1280, "height": 800}),

@@ -1,3 +1,6 @@
+import functools
+import zoneinfo
+
 from django import forms
 from django.contrib.auth.forms import UserCreationForm
 from django.contrib.auth.models import User
@@ -16,6 +19,7 @@ from prep.models import (
     ProblemList,
     ProblemProgress,
     Profile,
+    Rating,
     ShareLink,
     StageWork,
     Status,
@@ -34,6 +38,15 @@ class SignupForm(UserCreationForm):
     class Meta(UserCreationForm.Meta):
         model = User
         fields = ("username", "email")
+
+
+@functools.cache
+def time_zone_choices() -> list[tuple[str, str]]:
+    """Every IANA zone this machine knows, UTC first."""
+    zones = sorted(
+        z for z in zoneinfo.available_timezones() if "/" in z and not z.startswith("Etc/")
+    )
+    return [("UTC", "UTC"), *((z, z.replace("_", " ")) for z in zones)]
 
 
 class LevelChoiceField(forms.ModelChoiceField):
@@ -67,12 +80,26 @@ class ProfileForm(forms.ModelForm):
         required=False,
         min_value=1,
         max_value=80,
-        help_text="Optional. How many hours a week you can study.",
+        help_text=f"Optional. How many hours a week you can study; the plan assumes "
+        f"{Profile.DEFAULT_HOURS_PER_WEEK} until you say.",
+    )
+    time_zone = forms.ChoiceField(
+        label="Time zone",
+        choices=time_zone_choices,
+        initial="UTC",
+        # Optional, so a form posted without it (an older page) keeps the saved zone.
+        required=False,
+        help_text="Your day starts at midnight here: Today, reviews and your activity follow it.",
+        error_messages={"invalid_choice": "“%(value)s” is not a time zone we know. Pick one."},
+        widget=forms.Select(attrs={"data-detect-time-zone": ""}),
     )
 
     class Meta:
         model = Profile
-        fields = ["target_company", "target_level", "interview_date", "hours_per_week"]
+        fields = ["target_company", "target_level", "interview_date", "hours_per_week", "time_zone"]
+
+    def clean_time_zone(self) -> str:
+        return self.cleaned_data["time_zone"] or self.instance.time_zone or "UTC"
 
 
 class LoopCompanyForm(forms.Form):
@@ -118,6 +145,42 @@ class ProgressForm(forms.ModelForm):
     class Meta:
         model = ProblemProgress
         fields = ["confidence", "minutes_spent", "notes"]
+
+
+class ReviewRatingForm(forms.Form):
+    """How an attempt at a problem, or a rehearsal of a story, went: one of FSRS's four grades."""
+
+    RATINGS = {"again": Rating.AGAIN, "hard": Rating.HARD, "good": Rating.GOOD, "easy": Rating.EASY}
+
+    rating = forms.ChoiceField(
+        choices=[(name, name.title()) for name in RATINGS],
+        error_messages={
+            "required": "Say how it went: Again, Hard, Good or Easy.",
+            "invalid_choice": "“%(value)s” is not a rating. Pick Again, Hard, Good or Easy.",
+        },
+    )
+    problem = forms.ModelChoiceField(
+        Problem.objects.all(),
+        to_field_name="slug",
+        required=False,
+        error_messages={"invalid_choice": "There is no such problem in the catalogue."},
+    )
+    story = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=2**31 - 1,
+        error_messages={"invalid": "A story is named by its number."},
+    )
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("problem") is None) == (data.get("story") is None) and not self.errors:
+            raise forms.ValidationError("Rate one problem or one story at a time.")
+        return data
+
+    @property
+    def grade(self) -> int:
+        return self.RATINGS[self.cleaned_data["rating"]]
 
 
 class DoneForm(forms.Form):

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from prep import reviews
 from prep.companies import primary_list
 from prep.models import (
     SOLVED_STATUSES,
@@ -21,6 +22,7 @@ from prep.models import (
     ProblemProgress,
     Profile,
     Story,
+    record_activity,
 )
 
 
@@ -96,6 +98,8 @@ def record_mock(mock: MockRound, data: dict) -> None:
     mock = MockRound.objects.select_for_update().get(pk=mock.pk)
     if mock.is_recorded:
         return
+    profile = Profile.objects.filter(user=mock.user).first() or Profile(user=mock.user)
+    record_activity(mock.user, mock)
     for item in mock.problems.select_related("problem"):
         item.outcome = data[f"outcome_{item.position}"]
         item.minutes = data[f"minutes_{item.position}"]
@@ -105,6 +109,7 @@ def record_mock(mock: MockRound, data: dict) -> None:
         progress.last_practised_on = timezone.localdate()
         if not progress.mark(MockProblem.STATUS_FOR[item.outcome]):
             progress.save()  # Same status as before: the minutes and date still count.
+        reviews.mock_outcome(mock.user, item.problem, item.outcome, profile=profile)
     mock.end()
     mock.is_recorded = True
     mock.save()

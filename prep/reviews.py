@@ -120,15 +120,20 @@ def rehearsed(user, story: Story, *, profile: Profile, now: datetime | None = No
     return card
 
 
-def due(user, today: date) -> QuerySet[ReviewCard]:
-    """The user's cards due on or before `today`, oldest first, in one query; a problem's card
-    only while its progress says the candidate has not set it aside."""
+def active(user) -> QuerySet[ReviewCard]:
+    """The user's cards that still come up: a problem's only while its progress says the
+    candidate has not set it aside."""
     kept = ProblemProgress.objects.filter(user=user, problem=OuterRef("problem")).exclude(
         status__in=SET_ASIDE
     )
+    return ReviewCard.objects.filter(user=user).filter(Q(story__isnull=False) | Exists(kept))
+
+
+def due(user, today: date) -> QuerySet[ReviewCard]:
+    """The user's active cards due on or before `today`, oldest first, in one query."""
     return (
-        ReviewCard.objects.filter(user=user, due_on__lte=today)
-        .filter(Q(story__isnull=False) | Exists(kept))
+        active(user)
+        .filter(due_on__lte=today)
         .select_related("problem", "story")
         .order_by("due_on", "id")
     )

@@ -1,10 +1,22 @@
 from django.urls import path
 
-from prep.views import accounts, catalogue, companies, practice, progress, settings, share
+from prep.views import (
+    accounts,
+    catalogue,
+    coach,
+    companies,
+    practice,
+    progress,
+    settings,
+    share,
+)
 
 app_name = "prep"
 urlpatterns = [
-    path("", progress.home, name="home"),
+    path("", coach.home, name="home"),
+    path("dashboard/", progress.dashboard, name="dashboard"),
+    path("plan/", coach.plan_page, name="plan"),
+    path("reviews/rate/", coach.review_rate, name="review-rate"),
     path("welcome/", accounts.onboarding, name="onboarding"),
     path("settings/", settings.profile_settings, name="settings"),
     path("settings/share/", settings.share_link_create, name="share-link-create"),

@@ -45,7 +45,7 @@ from tests.factories import (
     ShareLinkFactory,
 )
 
-HOME = reverse("prep:home")
+HOME = reverse("prep:dashboard")
 STATUS_URL = reverse("prep:problem-status")
 NO_LIST = "This problem is no longer in any list."
 

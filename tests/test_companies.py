@@ -270,14 +270,14 @@ def test_htmx_filtering_returns_only_the_list_body(alice_client, world):
 
 
 def test_readiness_uses_the_target_companys_primary_list(alice_client, world):
-    html = alice_client.get(reverse("prep:home")).content.decode()
+    html = alice_client.get(reverse("prep:dashboard")).content.decode()
 
     assert "Acme's most frequent problems solved (2 of 6)" in html
     assert "no class-design list for Acme" in html
 
 
 def test_the_dashboard_lists_only_the_target_companys_lists(alice_client, world):
-    html = alice_client.get(reverse("prep:home")).content.decode()
+    html = alice_client.get(reverse("prep:dashboard")).content.decode()
 
     assert "Acme: most frequent, last six months" in html
     assert "Zeta: most frequent, all time" not in html
@@ -351,7 +351,7 @@ def test_archiving_a_company_hides_its_lists_and_chips(alice_client, world):
 def test_a_company_name_ending_in_s_takes_a_bare_apostrophe(alice_client, world):
     Company.objects.filter(pk=world.acme.pk).update(name="Acmes")
 
-    html = alice_client.get(reverse("prep:home")).content.decode()
+    html = alice_client.get(reverse("prep:dashboard")).content.decode()
 
     assert "Acmes' most frequent problems solved" in html
     assert "Acmes's" not in html
@@ -407,7 +407,7 @@ def test_a_target_with_no_list_shares_the_company_weight_too(alice_client, alice
     alice.profile.target_company = CompanyFactory(name="Newco")
     alice.profile.save()
 
-    html = alice_client.get(reverse("prep:home")).content.decode()
+    html = alice_client.get(reverse("prep:dashboard")).content.decode()
 
     assert "Newco has no list of its most frequent problems yet" in html
     assert "most frequent problems solved" not in html

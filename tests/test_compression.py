@@ -22,7 +22,7 @@ def test_a_list_page_is_gzipped_for_a_browser_that_accepts_it(alice_client, alic
 
 
 def test_a_client_that_does_not_ask_gets_plain_html(alice_client, alice_e5):
-    response = alice_client.get(reverse("prep:home"))
+    response = alice_client.get(reverse("prep:dashboard"))
 
     assert "Content-Encoding" not in response
     assert b"Readiness" in response.content

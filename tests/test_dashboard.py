@@ -17,7 +17,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.usefixtures("catalog")
 
-HOME = reverse("prep:home")
+HOME = reverse("prep:dashboard")
 STATUS_URL = reverse("prep:problem-status")
 
 
@@ -51,10 +51,17 @@ def _finish_all_chapters(user) -> None:
 
 
 def test_anonymous_visitor_gets_the_landing_page(client):
-    html = _dashboard(client)
+    html = client.get(reverse("prep:home")).content.decode()
 
     assert "Create a free account" in html
     assert "Readiness" not in html
+
+
+def test_anonymous_visitor_to_the_dashboard_is_sent_to_log_in(client):
+    response = client.get(HOME)
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
 
 
 def test_user_without_a_profile_is_sent_to_onboarding(alice_client):

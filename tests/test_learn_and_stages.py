@@ -148,9 +148,9 @@ def test_htmx_chapter_tick_from_the_learn_page_returns_the_toggle_and_the_card_c
 
 def test_htmx_chapter_tick_from_the_dashboard_refreshes_its_panels(alice_client, alice_e5):
     chapter = _chapters()[0]
-    assert chapter.name in alice_client.get("/").content.decode()  # first in "Next up"
+    assert chapter.name in alice_client.get("/dashboard/").content.decode()  # first in "Next up"
 
-    response = _tick_chapter(alice_client, chapter, **_htmx("/"))
+    response = _tick_chapter(alice_client, chapter, **_htmx("/dashboard/"))
 
     html = response.content.decode()
     assert response["HX-Retarget"] == "#dashboard-panels"
@@ -246,13 +246,13 @@ def test_studying_a_stage_twice_keeps_one_row_and_unstudying_removes_it(alice_cl
 
 
 def test_studying_a_stage_raises_ml_system_design_readiness(alice_client, alice_e5):
-    html = alice_client.get("/").content.decode()
+    html = alice_client.get("/dashboard/").content.decode()
     assert '<dd id="ml-design-readiness">0%</dd>' in html
 
     _tick_stage(alice_client)
 
     # A stage only marked studied scores 1 of 5 points; 1 of 7 stages: 1/35, shown as 3%.
-    html = alice_client.get("/").content.decode()
+    html = alice_client.get("/dashboard/").content.decode()
     assert '<dd id="ml-design-readiness">3%</dd>' in html
     assert re.search(r'<span class="percent" data-round="ml_design">3%</span>', html)
 
@@ -261,7 +261,7 @@ def test_every_stage_studied_makes_ml_system_design_20_percent_ready(alice_clien
     for stage in DesignStage.objects.active():
         _tick_stage(alice_client, stage.slug)
 
-    html = alice_client.get("/").content.decode()
+    html = alice_client.get("/dashboard/").content.decode()
 
     assert '<dd id="ml-design-readiness">20%</dd>' in html
 
@@ -270,11 +270,13 @@ def test_unstudying_a_stage_lowers_readiness_again(alice_client, alice_e5):
     _tick_stage(alice_client)
     _tick_stage(alice_client, done="0")
 
-    assert '<dd id="ml-design-readiness">0%</dd>' in alice_client.get("/").content.decode()
+    assert (
+        '<dd id="ml-design-readiness">0%</dd>' in alice_client.get("/dashboard/").content.decode()
+    )
 
 
 def test_htmx_stage_tick_from_the_dashboard_sends_the_new_readiness(alice_client, alice_e5):
-    response = _tick_stage(alice_client, **_htmx("/"))
+    response = _tick_stage(alice_client, **_htmx("/dashboard/"))
 
     assert response.status_code == 200
     html = response.content.decode()
@@ -321,7 +323,7 @@ def test_a_stranger_sees_none_of_alices_ticks(alice, charlie, client):
     client.force_login(charlie)
 
     assert "done, mark not done" not in client.get(LEARN).content.decode()
-    html = client.get("/").content.decode()
+    html = client.get("/dashboard/").content.decode()
     assert '<dd id="ml-design-readiness">0%</dd>' in html
     assert "Learn cards: 0 of 11 done" in html
 

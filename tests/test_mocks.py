@@ -41,6 +41,7 @@ pytestmark = pytest.mark.usefixtures("catalog")
 
 START = reverse("prep:mock-start")
 HOME = reverse("prep:home")
+DASHBOARD = reverse("prep:dashboard")
 META_LIST = "meta-top-100-six-months"
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -565,14 +566,14 @@ def test_concurrent_records_of_one_mock_count_its_minutes_once(alice, alice_e5):
 def test_the_dashboard_lists_the_mock_with_its_problems_and_outcomes(alice_client, alice, alice_e5):
     mock = _start(alice_client)
     items = list(mock.problems.select_related("problem").order_by("position"))
-    page = _page(alice_client, HOME)
+    page = _page(alice_client, DASHBOARD)
     assert "finish and record" in page
     assert f'href="{mock.get_absolute_url()}"' in page
 
     alice_client.post(_url("mock-record", mock), _record_data(mock))
 
     history = re.search(
-        r'<ul class="activity mock-history">(.*?)</ul>', _page(alice_client, HOME), re.S
+        r'<ul class="activity mock-history">(.*?)</ul>', _page(alice_client, DASHBOARD), re.S
     )
     assert history
     history = history.group(1)
@@ -714,6 +715,6 @@ def test_dashboard_query_budget_is_the_same_with_one_or_thirty_mocks(
     _past_mocks(alice, mocks)
 
     with django_assert_max_num_queries(DASHBOARD_QUERIES):
-        page = _page(alice_client, HOME)
+        page = _page(alice_client, DASHBOARD)
 
     assert page.count("(solved with hints)") == 2 * min(mocks, 5)

@@ -15,6 +15,7 @@ pytestmark = pytest.mark.usefixtures("catalog")
 ONBOARDING = reverse("prep:onboarding")
 SETTINGS = reverse("prep:settings")
 HOME = reverse("prep:home")
+DASHBOARD = reverse("prep:dashboard")
 
 
 @pytest.fixture(autouse=True)
@@ -104,7 +105,7 @@ def test_saving_onboarding_creates_one_profile_and_opens_the_dashboard(alice_cli
     assert (profile.target_company.slug, profile.target_level.slug) == ("meta", "e6")
     assert profile.interview_date == date(2031, 5, 20)
     assert profile.hours_per_week == 12
-    html = alice_client.get(HOME).content.decode()
+    html = alice_client.get(DASHBOARD).content.decode()
     assert "Your target is set. Here is your plan." in html
     assert "<h1>Your E6 loop at Meta</h1>" in html
     assert "You plan 12 hours a week." in html
@@ -150,7 +151,7 @@ def test_settings_edits_the_profile(alice_client, alice_e5):
     profile = Profile.objects.get()
     assert profile.pk == alice_e5.pk
     assert (profile.target_level.slug, profile.hours_per_week) == ("e6", 20)
-    assert "Settings saved." in alice_client.get(HOME).content.decode()
+    assert "Settings saved." in alice_client.get(DASHBOARD).content.decode()
 
 
 def test_settings_can_clear_the_interview_date(alice_client, alice_e5):
@@ -225,7 +226,7 @@ def test_an_archived_level_cannot_be_chosen(alice_client):
 
 
 def test_e5_dashboard_has_one_ml_design_round_and_a_coding_phone_screen(alice_client, alice_e5):
-    html = alice_client.get(HOME).content.decode()
+    html = alice_client.get(DASHBOARD).content.decode()
 
     rounds = _rounds(html)
     assert len(rounds) == 5
@@ -238,7 +239,7 @@ def test_e5_dashboard_has_one_ml_design_round_and_a_coding_phone_screen(alice_cl
 def test_changing_the_level_to_e6_changes_the_dashboard(alice_client, alice_e5):
     alice_client.post(SETTINGS, _target("e6"))
 
-    html = alice_client.get(HOME).content.decode()
+    html = alice_client.get(DASHBOARD).content.decode()
 
     rounds = _rounds(html)
     assert len(rounds) == 6
@@ -252,7 +253,7 @@ def test_changing_the_level_to_e6_changes_the_dashboard(alice_client, alice_e5):
 def test_e6_round_names_spell_ml_in_capitals(alice_client, alice_e5):
     alice_client.post(SETTINGS, _target("e6"))
 
-    rounds = _rounds(alice_client.get(HOME).content.decode())
+    rounds = _rounds(alice_client.get(DASHBOARD).content.decode())
 
     assert rounds[1:] == [
         "Onsite coding 1",

@@ -27,7 +27,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.usefixtures("catalog")
 
-HOME = reverse("prep:home")
+HOME = reverse("prep:dashboard")
 PROMPT = "people-you-may-follow"
 CLARIFY = "clarify-requirements"
 

@@ -275,7 +275,7 @@ def test_a_status_change_on_the_problem_page_refreshes_its_history_in_place(alic
 
 def test_a_status_change_from_another_page_sends_no_history(alice_client):
     response = alice_client.post(
-        STATUS_URL, {"problem": "two-sum", "status": Status.ATTEMPTED}, **_htmx("/")
+        STATUS_URL, {"problem": "two-sum", "status": Status.ATTEMPTED}, **_htmx("/dashboard/")
     )
 
     assert 'id="problem-history"' not in response.content.decode()

@@ -168,7 +168,7 @@ def test_htmx_tick_on_a_list_without_sections_sends_no_section_counter(alice_cli
 def test_htmx_tick_from_the_dashboard_refreshes_readiness_next_up_and_activity(
     alice_client, alice_e5
 ):
-    response = _tick(alice_client, "solved", headers=_htmx("/"))
+    response = _tick(alice_client, "solved", headers=_htmx("/dashboard/"))
 
     assert response.status_code == 200
     assert response["HX-Retarget"] == "#dashboard-panels"
@@ -185,9 +185,12 @@ def test_htmx_tick_of_an_attempt_from_the_dashboard_keeps_it_in_next_up(alice_cl
     # Learn chapters come first in "Next up": finish them so problems show.
     for chapter in LearnChapter.objects.all():
         ChapterDone.objects.create(user=alice_e5.user, chapter=chapter)
-    assert _selected_status(alice_client.get("/").content.decode(), "two-sum") == "not_started"
+    assert (
+        _selected_status(alice_client.get("/dashboard/").content.decode(), "two-sum")
+        == "not_started"
+    )
 
-    response = _tick(alice_client, "attempted", headers=_htmx("/"))
+    response = _tick(alice_client, "attempted", headers=_htmx("/dashboard/"))
 
     assert _selected_status(response.content.decode(), "two-sum") == "attempted"
 

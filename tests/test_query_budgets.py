@@ -15,8 +15,11 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from prep.models import (
+    SOLVED_STATUSES,
+    Activity,
     ChapterDone,
     Company,
     LearnChapter,
@@ -27,6 +30,8 @@ from prep.models import (
     ProblemEvent,
     ProblemList,
     ProblemProgress,
+    Review,
+    ReviewCard,
     SnapshotEntry,
     Status,
     Topic,
@@ -46,17 +51,27 @@ LIST_URL = reverse("prep:list-detail", args=["budget-list"])
 DASHBOARD_QUERIES = 30
 DASHBOARD_WITH_PROBLEMS_NEXT_QUERIES = 33
 LIST_PAGE_QUERIES = 15
-STATUS_TICK_QUERIES = 18
-CHAPTER_TICK_QUERIES = 8
+# A tick to Solved also makes the problem a review card with a Good review (the profile's time
+# zone, insert or get the card locked, today's review, the review, the card's new date, the
+# activity log: +9) and the row then offers "How did it go?" with the next review date (+1);
+# the status change itself is logged as activity (+1).
+STATUS_TICK_QUERIES = 18 + 11
+# Ticking a chapter done is logged as activity, for the heatmap.
+CHAPTER_TICK_QUERIES = 8 + 1
 # A tick from the dashboard re-renders its panels (readiness, bars, next up, activity), which
 # used to go stale: about the dashboard's own cost plus the write.
-CHAPTER_TICK_FROM_DASHBOARD_QUERIES = 32
+CHAPTER_TICK_FROM_DASHBOARD_QUERIES = 32 + 1
 # Sorting by a company's frequency reads that company and its primary list.
 SORTED_LIST_PAGE_QUERIES = LIST_PAGE_QUERIES + 2
 # A company list's page adds its snapshots (the current one's size, the problems dropped since
 # the previous one) and which of the company's lists is primary, and why.
 COMPANY_LIST_PAGE_QUERIES = 18
 COMPANIES_PAGE_QUERIES = 7
+# Today builds the plan from what is left (Learn chapters and cards, problems, stages, prompts,
+# focus areas, stories), the loop, the reviews due and ahead, today's work and the heatmap; it
+# must stay under the dashboard's budget. The plan page is the same work, shown by week.
+TODAY_QUERIES = 21
+PLAN_PAGE_QUERIES = TODAY_QUERIES
 
 COMPANY_COUNTS = [pytest.param(16, id="16-companies"), pytest.param(200, id="200-companies")]
 ROADMAP_SIZE = 150
@@ -140,12 +155,56 @@ def _solved(size: int) -> int:
     return sum(PROGRESS_CYCLE[n % 5] in (Status.SOLVED, Status.NEEDS_REVIEW) for n in range(size))
 
 
+def _history(user, problems: list[Problem]) -> None:
+    """Review cards with a year of reviews for the problems solved, and two years of activity."""
+    today = datetime.date.today()
+    solved = ProblemProgress.objects.filter(user=user, status__in=SOLVED_STATUSES)
+    cards = ReviewCard.objects.bulk_create(
+        ReviewCard(user=user, problem_id=pk, due_on=today - datetime.timedelta(days=n % 9))
+        for n, pk in enumerate(solved.values_list("problem_id", flat=True))
+    )
+    Review.objects.bulk_create(
+        Review(
+            card=card,
+            rating=1 + k % 4,
+            reviewed_on=today - datetime.timedelta(days=30 * k + 1),
+            due_on=today,
+        )
+        for card in cards
+        for k in range(3)
+    )
+    now = timezone.now()
+    Activity.objects.bulk_create(
+        Activity(user=user, item=f"problem:{p.pk}", at=now - datetime.timedelta(hours=11 * n))
+        for n, p in enumerate(problems * 2)
+    )
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("url", ["prep:home", "prep:plan"])
+def test_today_and_plan_budget(
+    alice_client, alice, alice_e5, size, url, django_assert_max_num_queries
+):
+    problems = _build_catalogue(size, alice)
+    _history(alice, problems)
+    assert TODAY_QUERIES < DASHBOARD_QUERIES
+
+    with django_assert_max_num_queries(TODAY_QUERIES if url == "prep:home" else PLAN_PAGE_QUERIES):
+        response = alice_client.get(reverse(url))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Budget problem" in html  # the catalogue's problems are planned, whatever its size
+    if url == "prep:home":
+        assert "more reviews are due" in html  # hundreds due, spread over the coming days
+
+
 @pytest.mark.parametrize("size", SIZES)
 def test_dashboard_budget(alice_client, alice, alice_e5, size, django_assert_max_num_queries):
     _build_catalogue(size, alice)
 
     with django_assert_max_num_queries(DASHBOARD_QUERIES):
-        response = alice_client.get(reverse("prep:home"))
+        response = alice_client.get(reverse("prep:dashboard"))
 
     assert response.status_code == 200
     assert f"Budget list: {_solved(size)} of {size} solved" in response.content.decode()
@@ -161,7 +220,7 @@ def test_dashboard_budget_once_next_up_lists_problems(
     )
 
     with django_assert_max_num_queries(DASHBOARD_WITH_PROBLEMS_NEXT_QUERIES):
-        response = alice_client.get(reverse("prep:home"))
+        response = alice_client.get(reverse("prep:dashboard"))
 
     assert response.status_code == 200
     assert (
@@ -237,7 +296,7 @@ def test_chapter_tick_from_the_dashboard_budget(
     data = {"chapter": chapter.pk, "done": "1"}
 
     with django_assert_max_num_queries(CHAPTER_TICK_FROM_DASHBOARD_QUERIES):
-        response = alice_client.post(reverse("prep:chapter-done"), data, **_htmx("/"))
+        response = alice_client.post(reverse("prep:chapter-done"), data, **_htmx("/dashboard/"))
 
     assert response.status_code == 200
     assert 'id="readiness"' in response.content.decode()
@@ -367,7 +426,7 @@ def test_the_dashboard_costs_the_same_however_many_companies(
     alice_client, companies, django_assert_max_num_queries
 ):
     with django_assert_max_num_queries(DASHBOARD_QUERIES):
-        response = alice_client.get(reverse("prep:home"))
+        response = alice_client.get(reverse("prep:dashboard"))
 
     assert response.status_code == 200
     html = response.content.decode()

@@ -65,7 +65,9 @@ NOT_AVAILABLE = "This link is not available"
 # list and its loop. The list page reads the "Asked at" filter's companies and the candidate's
 # target company, whose frequency "Most frequent first" sorts by. Raise a budget only with a
 # reason, never to make room for a query per row.
-SHARE_DASHBOARD_QUERIES = 29
+# The mentor also sees the pacing and the activity heatmap: the candidate's plan from what is
+# left (Learn, problems, design, stories), reviews ahead, today's work and the heatmap, +17.
+SHARE_DASHBOARD_QUERIES = 29 + 17
 SHARE_LIST_QUERIES = 15
 
 

@@ -5,6 +5,7 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
 from prep import companies
+from prep.forms import ReviewRatingForm
 from prep.models import Status
 
 register = template.Library()
@@ -25,6 +26,50 @@ def lookup(mapping, key):
 @register.simple_tag
 def status_choices() -> list[tuple[str, str]]:
     return Status.choices
+
+
+@register.simple_tag
+def rating_choices() -> list[tuple[str, str]]:
+    return [(name, name.title()) for name in ReviewRatingForm.RATINGS]
+
+
+TRACK_LABELS = {
+    "learn": "Learn card",
+    "roadmap": "NeetCode roadmap",
+    "company": "Company list",
+    "class_design": "Class design",
+    "ml_design": "ML system design",
+    "stories": "Behavioral",
+    "mocks": "Mock interview",
+}
+
+
+@register.filter
+def track_label(track: str) -> str:
+    return TRACK_LABELS.get(track, track)
+
+
+@register.filter
+def item_kind(key: str) -> str:
+    """ "problem:12" -> "problem"."""
+    return str(key).split(":", 1)[0]
+
+
+@register.filter
+def hours(minutes: int) -> int:
+    """Minutes as whole hours, at least 1 for any time at all."""
+    minutes = max(0, int(minutes or 0))
+    return max(1, round(minutes / 60)) if minutes else 0
+
+
+@register.filter
+def duration(minutes: int) -> str:
+    """85 -> "1 h 25 min", 45 -> "45 min", 120 -> "2 h"."""
+    minutes = max(0, int(minutes or 0))
+    hours, rest = divmod(minutes, 60)
+    if not hours:
+        return f"{rest} min"
+    return f"{hours} h {rest} min" if rest else f"{hours} h"
 
 
 @register.simple_tag(takes_context=True)

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from prep import mocks, readiness, timers
+from prep import mocks, readiness, reviews, timers
 from prep.forms import (
     MockRecordForm,
     PromptForm,
@@ -35,6 +35,7 @@ from prep.models import (
     Profile,
     StageWork,
     Story,
+    record_activity,
 )
 from prep.views.responses import bad_request, form_errors
 
@@ -105,6 +106,7 @@ def stage_work(request: HttpRequest, slug: str, stage: str) -> HttpResponse:
         for name, value in form.cleaned_data.items():
             setattr(work, name, value)
         work.save()
+        record_activity(request.user, prompt)
     if not request.htmx:
         messages.success(request, f"Saved your notes on {stage.name}.")
         return redirect(f"{prompt.get_absolute_url()}#stage-{stage.slug}")
@@ -214,7 +216,13 @@ def _story_form(request: HttpRequest, story: Story) -> HttpResponse:
     form = StoryForm(request.POST or None, instance=story)
     if request.method == "POST":
         if form.is_valid():
-            form.save()
+            was_rehearsed = story.pk and form.initial.get("state") == Story.State.REHEARSED
+            with transaction.atomic():
+                form.save()
+                record_activity(request.user, story)
+                if story.state == Story.State.REHEARSED and not was_rehearsed:
+                    profile = Profile.objects.filter(user=request.user).first()
+                    reviews.rehearsed(request.user, story, profile=profile or Profile())
             messages.success(request, f"Saved “{story.title}”.")
             return redirect("prep:stories")
         return render(request, "prep/story_form.html", {"form": form, "story": story}, status=400)
@@ -307,6 +315,6 @@ def mock_record(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "prep/mock_detail.html", _mock_context(mock, form), status=400)
     mocks.record_mock(mock, form.cleaned_data)
     messages.success(
-        request, "Mock recorded. The problems' statuses and your dashboard are updated."
+        request, "Mock recorded. Its problems' statuses, reviews and readiness are updated."
     )
     return redirect("prep:home")

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import reswap, retarget
 
-from prep import readiness
+from prep import readiness, reviews
 from prep.forms import (
     CardDoneForm,
     ChapterDoneForm,
@@ -40,8 +40,10 @@ from prep.models import (
     Profile,
     StageStudied,
     Status,
+    record_activity,
     set_done,
 )
+from prep.views.coach import review_panel, today_panels
 from prep.views.progress_context import (
     dashboard_context,
     filtered_entries,
@@ -55,9 +57,8 @@ from prep.views.responses import back, bad_request, form_errors
 
 
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_authenticated:
-        return render(request, "prep/landing.html")
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
     profile = Profile.objects.for_user(request.user)
     if profile is None:
         return redirect("prep:onboarding")
@@ -119,6 +120,7 @@ def _problem_context(request, problem: Problem, mine: ProblemProgress | None, fo
         "form": form or ProgressForm(instance=mine or ProblemProgress(problem=problem)),
         "memberships": memberships,
         "history": ProblemEvent.objects.filter(user=request.user, problem=problem)[:50],
+        **review_panel(request.user, problem),
         "mock_attempts": MockProblem.objects.filter(
             mock__user=request.user, problem=problem, mock__is_recorded=True
         ).select_related("mock")[:20],
@@ -139,6 +141,7 @@ def problem_progress(request: HttpRequest, slug: str) -> HttpResponse:
         for name in form.Meta.fields:
             setattr(locked, name, form.cleaned_data[name])
         locked.save()
+        record_activity(request.user, problem)
     messages.success(request, "Saved your notes.")
     return redirect("prep:problem-detail", slug=problem.slug)
 
@@ -150,12 +153,15 @@ def problem_status(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _status_error(request, form)
     problem, problem_list = form.cleaned_data["problem"], form.cleaned_data["list"]
+    status = form.cleaned_data["status"]
     with transaction.atomic():
-        ProblemProgress.objects.lock(request.user, problem).mark(form.cleaned_data["status"])
+        changed = ProblemProgress.objects.lock(request.user, problem).mark(status)
+        if changed:
+            _schedule_review(request.user, problem, status)
     if not request.htmx:
         return back(request, f"#problem-{problem.slug}")
     if problem_list is not None:
-        return _row_response(request, problem_list, problem)
+        return _row_response(request, problem_list, problem, rate=changed)
     status = (
         ProblemProgress.objects.filter(user=request.user, problem=problem)
         .values_list("status", flat=True)
@@ -165,11 +171,23 @@ def problem_status(request: HttpRequest) -> HttpResponse:
     return _after_tick(request, "prep/_status_form.html", context, problem=problem)
 
 
+def _schedule_review(user, problem: Problem, status: str) -> None:
+    """Solved makes a problem a review card, rated Good unless rated already today; Needs
+    review makes its card due now."""
+    profile = Profile.objects.filter(user=user).first() or Profile(user=user)
+    if status == Status.SOLVED:
+        reviews.solved(user, problem, profile=profile)
+    elif status == Status.NEEDS_REVIEW:
+        reviews.needs_review(user, problem, profile=profile)
+
+
 def _row_response(request, problem_list: ProblemList, problem: Problem, **extra) -> HttpResponse:
     """The changed row, plus the list's and its section's counters swapped out of band."""
     entry = get_object_or_404(
         problem_list.entries.for_page().with_progress_for(request.user), problem=problem
     )
+    if extra.get("rate"):
+        extra["card"] = reviews.next_review(request.user, problem)
     context = {"problem_list": problem_list, "entry": entry, **extra}
     context.update(list_counters(request.user, problem_list))
     html = render_to_string("prep/list_detail.html#problem-row", context, request)
@@ -237,8 +255,11 @@ def _after_tick(
 ) -> HttpResponse:
     """The ticked control re-rendered, plus out-of-band copies of the regions of the page it
     came from that depend on it; from the dashboard, the dashboard's panels in its place."""
+    today = today_panels(request)
+    if today is not None:
+        return today
     page = (request.htmx.current_url_abs_path or "").split("?")[0]
-    if page == reverse("prep:home"):
+    if page == reverse("prep:dashboard"):
         profile = Profile.objects.for_user(request.user)
         if profile is not None:
             panels = dashboard_context(request.user, profile)
@@ -250,6 +271,8 @@ def _after_tick(
         html += render_to_string(
             "prep/problem_detail.html#history", {"history": history, "oob": True}
         )
+        panel = {"problem": problem, "oob": True, **review_panel(request.user, problem)}
+        html += render_to_string("prep/problem_detail.html#reviews", panel, request)
     elif page == reverse("prep:learn-cards"):
         cards = readiness.card_progress(request.user)
         oob = {"oob": True, "cards_done": sum(c.is_done for c in cards), "cards_total": len(cards)}

@@ -14,6 +14,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.log import log_response
 
+from prep import coach
 from prep.models import DesignAttempt, ProblemList, Profile, ShareLink, StageWork
 from prep.views.progress_context import (
     dashboard_context,
@@ -74,6 +75,7 @@ def share_dashboard(request: HttpRequest, link: ShareLink, token: str) -> HttpRe
     context = {"owner": owner, "link": link, "token": token, "profile": profile}
     if profile is not None:
         context.update(dashboard_context(owner, profile, list_url=_list_url(token), read_only=True))
+        context["coach"] = coach.coach_for(owner, profile)
     if link.shows_stories:
         context["stories"] = owner.stories.prefetch_related("focus_areas")
     if link.shows_design_notes:

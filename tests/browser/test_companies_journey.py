@@ -1,8 +1,10 @@
 """A candidate retargets Google, works from Google's list and sees where that work counts."""
 
+import re
+
 from playwright.sync_api import expect
 
-from tests.browser.journeys import onboard, sign_up
+from tests.browser.journeys import onboard, open_dashboard, sign_up
 
 
 def test_choosing_google_and_solving_from_its_list_counts_on_the_companies_page(
@@ -14,7 +16,9 @@ def test_choosing_google_and_solving_from_its_list_counts_on_the_companies_page(
     page.get_by_role("link", name="Settings", exact=True).click()
     page.get_by_label("Target company").select_option(label="Google")
     page.get_by_role("button", name="Save settings").click()
-    expect(page.get_by_role("heading", name="Your E5 loop at Google")).to_be_visible()
+    # Saving lands on Today; the dashboard is one nav link away.
+    expect(page.get_by_role("heading", level=1, name=re.compile(r"^Today\b"))).to_be_visible()
+    open_dashboard(page, "Google", "E5")
     # Google has no loop of its own here: the dashboard says whose it shows.
     expect(page.get_by_role("region", name="Your loop")).to_contain_text("typical big-tech loop")
 

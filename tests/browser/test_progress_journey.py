@@ -2,12 +2,13 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.journeys import onboard, sign_up
+from tests.browser.journeys import onboard, open_dashboard, sign_up
 
 
 def test_marking_two_sum_solved_updates_every_list_and_the_dashboard(page, live_server, catalog):
     sign_up(page, live_server.url, "candidate")
     onboard(page, "Meta", "E5")
+    open_dashboard(page)
     expect(page.locator("#coding-readiness")).to_have_text("0%")
 
     page.goto(live_server.url + "/lists/neetcode-150/")
@@ -60,6 +61,7 @@ def test_ticks_on_the_dashboard_and_learn_page_update_everything_they_change(
 ):
     sign_up(page, live_server.url, "ticker")
     onboard(page, "Meta", "E5")
+    open_dashboard(page)
     page.evaluate("window.notReloaded = true")
     next_up = page.get_by_role("region", name="Next up")
     first = next_up.get_by_role("button", name=re.compile(r": mark done$")).first

@@ -1,0 +1,566 @@
+"""The coach: what is left of a candidate's study path, as items with estimated minutes, planned
+to their interview date (`prep/plan.py` does the planning), the reviews due, and their activity.
+
+Every function here makes a fixed number of queries, whatever the size of the catalogue or of the
+candidate's history. Estimates are ours, and the pages say so.
+"""
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Avg, Count, Exists, OuterRef, Q
+from django.db.models.functions import TruncDate
+
+from prep import companies, plan, reviews
+from prep.models import (
+    SOLVED_STATUSES,
+    CardDone,
+    ChapterDone,
+    DesignAttempt,
+    DesignStage,
+    FocusArea,
+    LearnCard,
+    LearnChapter,
+    ListEntry,
+    Loop,
+    PhoneScreenSegment,
+    PracticePrompt,
+    Problem,
+    ProblemEvent,
+    ProblemList,
+    ProblemProgress,
+    Profile,
+    Review,
+    ReviewCard,
+    StageStudied,
+    Status,
+    Story,
+)
+from prep.models.coach import Activity
+
+# Minutes per problem by difficulty: Grind 75's published estimates average about these.
+PROBLEM_MINUTES = {"easy": 18, "medium": 28, "hard": 37}
+# A candidate's own average replaces a difficulty's estimate once they recorded this many.
+OWN_MINUTES_AFTER = 5
+# Our own suggestions, not the guide's: shown as such on the plan page.
+CHAPTER_MINUTES = 20
+CARD_MINUTES = 60
+STAGE_MINUTES = 20
+DESIGN_SESSION_MINUTES = 45 + 15  # the round, then reviewing your answer
+STORY_WRITE_MINUTES = 30
+STORY_REHEARSE_MINUTES = 10
+MOCK_REVIEW_MINUTES = 15
+MAX_MOCKS = 4
+# Reviews may take up to this share of a day; the rest of what is due waits for the next days.
+REVIEW_SHARE_OF_DAY = 0.5
+
+# When not everything fits, lower comes first: the company's most frequent problems, then the
+# core of the roadmap, the company's class-design problems, the rest of the roadmap, Learn cards.
+COMPANY_PRIORITY, ROADMAP_PRIORITY, DESIGN_PRIORITY, LEARN_PRIORITY = 1000, 3000, 2500, 4000
+
+# Typical rounds when a target has no loop in the catalogue: phone screen plus a Meta E5 onsite.
+FALLBACK_WEIGHTS = {"coding": 3.0, "ml_design": 1.0, "behavioral": 1.0}
+
+HEATMAP_WEEKS = 26
+ROUND_NAMES = {"coding": "coding", "ml_design": "ML system design", "behavioral": "behavioral"}
+
+
+def estimates(user) -> dict[str, int]:
+    """Minutes per problem by difficulty: the candidate's own average where they recorded
+    enough, else the published estimate. One query."""
+    own = (
+        ProblemProgress.objects.filter(user=user, minutes_spent__gt=0)
+        .values("problem__difficulty")
+        .annotate(n=Count("id"), mean=Avg("minutes_spent"))
+    )
+    found = dict(PROBLEM_MINUTES)
+    for row in own:
+        if row["n"] >= OWN_MINUTES_AFTER and row["problem__difficulty"] in found:
+            found[row["problem__difficulty"]] = max(1, round(row["mean"]))
+    return found
+
+
+def review_minutes(card: ReviewCard, minutes: dict[str, int]) -> int:
+    """A review is a quicker second go: half the problem's estimate, at least ten minutes; a
+    story's rehearsal takes its usual ten."""
+    return _review_minutes_for(card.problem.difficulty if card.problem_id else None, minutes)
+
+
+def round_weights(profile: Profile, loop: Loop | None) -> dict[str, float]:
+    """How much each kind of round weighs in the loop: one per onsite round, and the phone
+    screen split between coding and behavioral by its minutes."""
+    if loop is None:
+        return dict(FALLBACK_WEIGHTS)
+    segments = profile.target_level.phone_screen_segments
+    coding = sum(s.minutes for s in segments if s.kind == PhoneScreenSegment.Kind.CODING)
+    talk = sum(s.minutes for s in segments if s.kind == PhoneScreenSegment.Kind.BEHAVIORAL)
+    phone_coding = coding / (coding + talk) if coding + talk else 1.0
+    return {
+        "coding": loop.onsite_coding_rounds + phone_coding,
+        "ml_design": float(loop.onsite_ml_design_rounds),
+        "behavioral": loop.onsite_behavioral_rounds + (1 - phone_coding),
+    }
+
+
+def _finished(user):
+    """A problem the candidate solved or set aside is no longer on the plan."""
+    return ProblemProgress.objects.filter(
+        user=user,
+        problem=OuterRef("problem"),
+        status__in=[Status.SOLVED, Status.NEEDS_REVIEW, Status.SKIPPED],
+    )
+
+
+def _problem_item(problem: Problem, track: str, priority: int, minutes: dict) -> plan.Item:
+    return plan.Item(
+        key=f"problem:{problem.pk}",
+        track=track,
+        title=problem.title,
+        minutes=minutes.get(problem.difficulty, PROBLEM_MINUTES["medium"]),
+        priority=priority,
+        url=problem.get_absolute_url(),
+        payload=problem,
+    )
+
+
+def _learn_items(user) -> list[plan.Item]:
+    done = ChapterDone.objects.filter(user=user, chapter=OuterRef("pk"))
+    chapters = (
+        LearnChapter.objects.active()
+        .exclude(Exists(done))
+        .select_related("card")
+        .order_by("card__position", "position")
+    )
+    with_chapters = LearnChapter.objects.active().filter(card=OuterRef("pk"))
+    whole = CardDone.objects.filter(user=user, card=OuterRef("pk"))
+    cards = LearnCard.objects.active().exclude(Exists(with_chapters)).exclude(Exists(whole))
+    found = [
+        (
+            chapter.card.position,
+            chapter.position,
+            f"learnchapter:{chapter.pk}",
+            chapter.name,
+            CHAPTER_MINUTES,
+            chapter,
+        )
+        for chapter in chapters
+    ]
+    found += [
+        (card.position, 0, f"learncard:{card.pk}", card.name, CARD_MINUTES, card) for card in cards
+    ]
+    found.sort(key=lambda row: row[:2])
+    return [
+        plan.Item(key, "learn", title, minutes, LEARN_PRIORITY + n, payload=obj)
+        for n, (_, _, key, title, minutes, obj) in enumerate(found)
+    ]
+
+
+def _problem_items(user, profile: Profile, company, minutes: dict) -> list[plan.Item]:
+    """Roadmap, company list and class-design problems not yet done, each problem once, under
+    the first track of the path that holds it and the best priority any list gives it."""
+    core = (
+        ListEntry.objects.active()
+        .filter(problem_list__kind=ProblemList.Kind.ROADMAP, problem=OuterRef("problem"))
+        .values("problem")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    path = Q(problem_list__kind=ProblemList.Kind.ROADMAP) | Q(
+        problem_list__company=profile.target_company, problem_list__kind=ProblemList.Kind.DESIGN
+    )
+    if company.primary is not None:
+        path |= Q(problem_list=company.primary)
+    entries = (
+        ListEntry.objects.active()
+        .filter(path)
+        .exclude(Exists(_finished(user)))
+        .annotate(roadmaps=core)
+        .select_related("problem", "problem_list")
+        .order_by("problem_list__position", "position")
+    )
+    track_order = {"roadmap": 0, "company": 1, "class_design": 2}
+    best: dict[int, tuple] = {}
+    for n, entry in enumerate(entries):
+        kind = entry.problem_list.kind
+        if kind == ProblemList.Kind.ROADMAP:
+            # A problem on more roadmaps is more central (Blind 75 sits inside NeetCode 150).
+            track, priority = "roadmap", ROADMAP_PRIORITY - 500 * ((entry.roadmaps or 1) - 1) + n
+        elif kind == ProblemList.Kind.DESIGN:
+            track, priority = "class_design", DESIGN_PRIORITY + entry.position
+        else:
+            track, priority = "company", COMPANY_PRIORITY + (entry.rank or entry.position)
+        seen = best.get(entry.problem_id)
+        if seen is None:
+            best[entry.problem_id] = (track_order[track], n, track, priority, entry.problem)
+        else:
+            first = min(seen[:3], (track_order[track], n, track))
+            best[entry.problem_id] = (*first, min(seen[3], priority), entry.problem)
+    rows = sorted(best.values(), key=lambda row: row[:2])
+    return [
+        _problem_item(problem, track, priority, minutes) for *_, track, priority, problem in rows
+    ]
+
+
+def _design_items(user) -> list[plan.Item]:
+    studied = StageStudied.objects.filter(user=user, stage=OuterRef("pk"))
+    stages = DesignStage.objects.active().exclude(Exists(studied))
+    items = [
+        plan.Item(
+            f"designstage:{s.pk}",
+            "ml_design",
+            f"Study stage {s.position}: {s.name}",
+            STAGE_MINUTES,
+            100 + s.position,
+            payload=s,
+        )
+        for s in stages
+    ]
+    tried = DesignAttempt.objects.filter(user=user, prompt=OuterRef("pk"))
+    prompts = PracticePrompt.objects.active().catalogue().exclude(Exists(tried))
+    items += [
+        plan.Item(
+            f"practiceprompt:{p.pk}",
+            "ml_design",
+            f"Practise: {p.title}",
+            DESIGN_SESSION_MINUTES,
+            200 + n,
+            url=p.get_absolute_url(),
+            payload=p,
+        )
+        for n, p in enumerate(prompts)
+    ]
+    return items
+
+
+def _story_items(user) -> list[plan.Item]:
+    """A story to write for each focus area without one, then rehearsed; drafted stories to
+    rehearse."""
+    tagged = Story.focus_areas.through.objects.filter(story__user=user, focusarea=OuterRef("pk"))
+    areas = FocusArea.objects.active().exclude(Exists(tagged))
+    items = []
+    for area in areas:
+        write = f"write:{area.pk}"
+        items.append(
+            plan.Item(
+                write,
+                "stories",
+                f"Write a story on {area.name.lower()}",
+                STORY_WRITE_MINUTES,
+                100 + area.position,
+                payload=area,
+            )
+        )
+        items.append(
+            plan.Item(
+                f"rehearse:{area.pk}",
+                "stories",
+                f"Rehearse your {area.name.lower()} story",
+                STORY_REHEARSE_MINUTES,
+                150 + area.position,
+                after=write,
+                payload=area,
+            )
+        )
+    drafted = Story.objects.filter(user=user, state=Story.State.DRAFTED).order_by("created_at")
+    items += [
+        plan.Item(
+            f"story:{s.pk}",
+            "stories",
+            f"Rehearse “{s.title}”",
+            STORY_REHEARSE_MINUTES,
+            120 + n,
+            url=s.get_absolute_url(),
+            payload=s,
+        )
+        for n, s in enumerate(drafted)
+    ]
+    return items
+
+
+def _mock_items(profile: Profile, weeks: int) -> list[plan.Item]:
+    """Mock phone screens for the last weeks: about one a week over the second half, up to four."""
+    count = max(1, min(MAX_MOCKS, math.ceil(weeks / 2))) if weeks else 0
+    minutes = (profile.target_level.phone_screen_minutes or 45) + MOCK_REVIEW_MINUTES
+    return [
+        plan.Item(f"mock:{n}", "mocks", "Mock phone screen", minutes, 500 + n)
+        for n in range(1, count + 1)
+    ]
+
+
+@dataclass
+class Coach:
+    """Everything Today, the plan page and the mentor's copy show."""
+
+    profile: Profile
+    today: date
+    plan: plan.Plan
+    reviews_today: list[tuple[ReviewCard, int]]
+    reviews_waiting: int
+    done_today: list
+    done_minutes: int
+    heatmap: "Heatmap"
+    estimates: dict[str, int] = field(default_factory=dict)
+    weights: list[tuple[str, float]] = field(default_factory=list)
+    statuses: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def active_days(self) -> int:
+        """Days with any work in the last four weeks, today included."""
+        return self.heatmap.active_days(self.today - timedelta(days=27))
+
+    @property
+    def days_left(self) -> int | None:
+        return self.profile.days_left(self.today)
+
+    @property
+    def review_minutes(self) -> int:
+        return sum(minutes for _, minutes in self.reviews_today)
+
+    @property
+    def today_minutes(self) -> int:
+        return self.review_minutes + self.plan.today_minutes
+
+    @property
+    def day_minutes(self) -> int:
+        return round(self.profile.weekly_hours * 60 / 7)
+
+    @property
+    def behind_hours(self) -> int:
+        return max(1, round(self.plan.shortfall / 60)) if self.plan.shortfall else 0
+
+
+def left_out_by_track(planned: plan.Plan) -> list[tuple[str, int, int]]:
+    """(track, items, minutes) of what the plan leaves out, in path order of the tracks."""
+    found: dict[str, list[int]] = {track: [0, 0] for track in plan.TRACKS}
+    for item in planned.left_out:
+        found[item.track][0] += 1
+        found[item.track][1] += item.minutes
+    return [(track, n, minutes) for track, (n, minutes) in found.items() if n]
+
+
+def plan_weeks(profile: Profile, today: date) -> int:
+    end = profile.interview_date
+    days = (end - today).days if end and end >= today else plan.DEFAULT_WEEKS * 7
+    return math.ceil(days / 7)
+
+
+def coach_for(user, profile: Profile) -> "Coach":
+    """The candidate's plan from today, reviews due, what they did today, and their activity."""
+    today = profile.today()
+    minutes = estimates(user)
+    company = companies.lists_of(profile.target_company)
+    loop = Loop.objects.for_target(profile.target_company, profile.target_level)
+    items = [
+        *_learn_items(user),
+        *_problem_items(user, profile, company, minutes),
+        *_design_items(user),
+        *_story_items(user),
+        *_mock_items(profile, plan_weeks(profile, today)),
+    ]
+    day_minutes = round(profile.weekly_hours * 60 / 7)
+    until = today + timedelta(days=7 * plan_weeks(profile, today))
+    reserved, reviews_today, waiting = _review_days(user, today, until, minutes, day_minutes)
+    done, done_minutes = done_on(user, profile, today, minutes)
+    interview = profile.interview_date
+    given = plan.PlanInput(
+        today=today,
+        interview_date=interview if interview and interview >= today else None,
+        minutes_per_week=profile.weekly_hours * 60,
+        round_weights=round_weights(profile, loop),
+        reserved=reserved,
+        done_today=done_minutes,
+    )
+    planned = plan.build_plan(items, given)
+    # A card due today is listed under Reviews due, not again under Done today.
+    listed = {card.pk for card, _ in reviews_today}
+    done = [card for card in done if card.pk not in listed]
+    problems_today = [i.payload.pk for i in planned.today if i.key.startswith("problem:")]
+    return Coach(
+        profile=profile,
+        today=today,
+        plan=planned,
+        reviews_today=reviews_today,
+        reviews_waiting=waiting,
+        done_today=done,
+        done_minutes=done_minutes,
+        heatmap=heatmap(user, profile.zone, today),
+        estimates=minutes,
+        weights=[(ROUND_NAMES[kind], w) for kind, w in given.round_weights.items() if w],
+        statuses=ProblemProgress.objects.statuses(user, problems_today),
+    )
+
+
+def _review_days(user, today: date, until: date, minutes: dict, day_minutes: int):
+    """Reviews due today, the minutes reviews take on each day ahead, and how many due reviews
+    wait for the coming days.
+
+    Reviews take at most half of any day, oldest due first, and a review never moves before
+    its due day: a pile of overdue reviews, or a crowded day ahead, spills over into the next
+    days instead of crowding out all new work. Two queries."""
+    cap = max(1, round(day_minutes * REVIEW_SHARE_OF_DAY))
+    due = list(reviews.due(user, today))
+    ahead = (
+        reviews.active(user)
+        .filter(due_on__gt=today, due_on__lte=until)
+        .values("due_on", "problem__difficulty")
+        .annotate(n=Count("id"))
+        .order_by("due_on")
+    )
+    # (due day, minutes each, how many, the cards when due today)
+    queue = [(today, review_minutes(card, minutes), 1, card) for card in due]
+    for row in ahead:
+        difficulty = row["problem__difficulty"]
+        each = _review_minutes_for(difficulty, minutes)
+        queue.append((row["due_on"], each, row["n"], None))
+    reserved: dict[date, int] = defaultdict(int)
+    todays: list[tuple[ReviewCard, int]] = []
+    day, used = today, 0
+    for due_on, each, count, card in queue:
+        if due_on > day:
+            day, used = due_on, 0
+        for _ in range(count):
+            if used and used + each > cap:
+                day, used = day + timedelta(days=1), 0
+            used += each
+            reserved[day] += each
+            if day == today and card is not None:
+                todays.append((card, each))
+    return dict(reserved), todays, len(due) - len(todays)
+
+
+def _review_minutes_for(difficulty: str | None, minutes: dict) -> int:
+    if not difficulty:
+        return STORY_REHEARSE_MINUTES
+    return max(10, minutes.get(difficulty, PROBLEM_MINUTES["medium"]) // 2)
+
+
+ITEM_MINUTES = {
+    "learnchapter": CHAPTER_MINUTES,
+    "learncard": CARD_MINUTES,
+    "designstage": STAGE_MINUTES,
+    "practiceprompt": DESIGN_SESSION_MINUTES,
+    "story": STORY_WRITE_MINUTES,
+    "mockround": 45 + MOCK_REVIEW_MINUTES,
+}
+
+
+def _day_bounds(zone, day: date) -> tuple[datetime, datetime]:
+    start = datetime.combine(day, time.min, tzinfo=zone)
+    return start, start + timedelta(days=1)
+
+
+def done_on(user, profile: Profile, day: date, minutes: dict) -> tuple[list[ReviewCard], int]:
+    """The review cards of problems solved and of anything rated on a day, to rate or re-rate
+    them, and the estimated minutes of everything worked on that day: a problem whose status
+    changed at its full estimate, one only reviewed at a review's, a story rehearsed at ten
+    minutes and one written at thirty. Four queries."""
+    start, end = _day_bounds(profile.zone, day)
+    keys = set(
+        Activity.objects.filter(user=user, at__gte=start, at__lt=end).values_list("item", flat=True)
+    )
+    changed = dict(
+        ProblemEvent.objects.filter(user=user, created_at__gte=start, created_at__lt=end)
+        .order_by("created_at")
+        .values_list("problem_id", "status")
+    )
+    reviewed = Review.objects.filter(card=OuterRef("pk"), reviewed_on=day)
+    solved = [pk for pk, status in changed.items() if status in SOLVED_STATUSES]
+    cards = list(
+        ReviewCard.objects.filter(user=user)
+        .filter(Q(problem_id__in=solved) | Exists(reviewed))
+        .annotate(reviewed_today=Exists(reviewed))
+        .select_related("problem", "story")
+        .order_by("created_at", "pk")
+    )
+    by_problem = {c.problem_id: c for c in cards if c.problem_id}
+    rehearsed = {c.story_id for c in cards if c.story_id and c.reviewed_today}
+    problem_ids = [int(k.split(":")[1]) for k in keys if k.startswith("problem:")]
+    total = 0
+    for pk, difficulty in Problem.objects.filter(pk__in=problem_ids).values_list(
+        "pk", "difficulty"
+    ):
+        only_reviewed = pk not in changed and pk in by_problem
+        total += (
+            _review_minutes_for(difficulty, minutes)
+            if only_reviewed
+            else minutes.get(difficulty, PROBLEM_MINUTES["medium"])
+        )
+    for key in keys:
+        kind, _, pk = key.partition(":")
+        if kind == "story" and int(pk) in rehearsed:
+            total += STORY_REHEARSE_MINUTES
+        else:
+            total += ITEM_MINUTES.get(kind, 0)
+    return cards, total
+
+
+@dataclass
+class Cell:
+    day: date
+    count: int
+    is_future: bool = False
+
+    @property
+    def label(self) -> str:
+        when = f"{self.day.day} {self.day:%b}"
+        if not self.count:
+            return f"No items on {when}"
+        return f"{self.count} item{'s' if self.count != 1 else ''} on {when}"
+
+    @property
+    def level(self) -> int:
+        """0 to 4, for the shade: none, 1, 2-3, 4-6, 7 or more items."""
+        if self.count <= 0:
+            return 0
+        return 1 if self.count == 1 else 2 if self.count <= 3 else 3 if self.count <= 6 else 4
+
+
+@dataclass
+class Heatmap:
+    weeks: list[list[Cell]]  # each week Monday to Sunday
+
+    @property
+    def rows(self) -> list[tuple[str, list[Cell]]]:
+        """Day-of-week rows, for a table with weeks as columns."""
+        names = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+        return [(names[d], [week[d] for week in self.weeks]) for d in range(7)]
+
+    @property
+    def columns(self) -> list[tuple[date, str]]:
+        """Each week's Monday, and the month's name where a month starts (and first)."""
+        found = []
+        for n, week in enumerate(self.weeks):
+            monday = week[0].day
+            starts = n == 0 or any(cell.day.day == 1 for cell in week)
+            month = (week[-1].day if n and week[-1].day.day < 7 else monday).strftime("%b")
+            found.append((monday, month if starts else ""))
+        return found
+
+    @property
+    def total(self) -> int:
+        return sum(cell.count for week in self.weeks for cell in week)
+
+    def active_days(self, since: date) -> int:
+        return sum(1 for w in self.weeks for c in w if c.day >= since and c.count)
+
+
+def heatmap(user, zone, today: date, weeks: int = HEATMAP_WEEKS) -> Heatmap:
+    """Distinct items worked on per day over the last `weeks` weeks, Monday-first, in the
+    candidate's time zone. One query."""
+    first = today - timedelta(days=today.weekday() + 7 * (weeks - 1))
+    start, _ = _day_bounds(zone, first)
+    counts = dict(
+        Activity.objects.filter(user=user, at__gte=start)
+        .annotate(day=TruncDate("at", tzinfo=zone))
+        .values("day")
+        .annotate(n=Count("item", distinct=True))
+        .values_list("day", "n")
+    )
+    grid = []
+    for w in range(weeks):
+        monday = first + timedelta(days=7 * w)
+        days = [monday + timedelta(days=d) for d in range(7)]
+        grid.append([Cell(day, counts.get(day, 0), day > today) for day in days])
+    return Heatmap(grid)

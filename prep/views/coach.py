@@ -1,0 +1,115 @@
+"""Today, the plan to the interview, and rating reviews.
+
+Today is the first page a signed-in candidate sees: the day's share of the plan and the reviews
+due, each tickable in place. Both pages are computed afresh from what is left, every time.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import reswap, retarget
+
+from prep import coach, reviews
+from prep.forms import ReviewRatingForm
+from prep.models import Problem, ProblemProgress, Profile, Rating, Status, Story
+from prep.views.responses import back, bad_request, form_errors
+
+
+def review_panel(user, problem: Problem) -> dict:
+    """The problem's review card and its history, for the problem page: two queries."""
+    card = reviews.next_review(user, problem)
+    return {"card": card, "card_history": reviews.history(card)[:20] if card else []}
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return render(request, "prep/landing.html")
+    profile = Profile.objects.for_user(request.user)
+    if profile is None:
+        return redirect("prep:onboarding")
+    return render(request, "prep/today.html", today_context(request.user, profile))
+
+
+def today_context(user, profile: Profile) -> dict:
+    return {"profile": profile, "coach": coach.coach_for(user, profile)}
+
+
+@require_GET
+@login_required
+def plan_page(request: HttpRequest) -> HttpResponse:
+    profile = Profile.objects.for_user(request.user)
+    if profile is None:
+        return redirect("prep:onboarding")
+    context = today_context(request.user, profile)
+    context.update(
+        left_out=coach.left_out_by_track(context["coach"].plan),
+        own_after=coach.OWN_MINUTES_AFTER,
+        times={
+            "chapter": coach.CHAPTER_MINUTES,
+            "stage": coach.STAGE_MINUTES,
+            "session": coach.DESIGN_SESSION_MINUTES,
+            "write": coach.STORY_WRITE_MINUTES,
+            "rehearse": coach.STORY_REHEARSE_MINUTES,
+            "mock_review": coach.MOCK_REVIEW_MINUTES,
+        },
+    )
+    return render(request, "prep/plan.html", context)
+
+
+def today_panels(request: HttpRequest) -> HttpResponse | None:
+    """Today's panels in place of the page's, for a change made on Today; None elsewhere."""
+    page = (request.htmx.current_url_abs_path or "").split("?")[0]
+    if page != reverse("prep:home"):
+        return None
+    profile = Profile.objects.for_user(request.user)
+    if profile is None:
+        return None
+    response = render(request, "prep/today.html#today-panels", today_context(request.user, profile))
+    return reswap(retarget(response, "#today-panels"), "outerHTML")
+
+
+@require_POST
+@login_required
+@vary_on_headers("HX-Request")
+def review_rate(request: HttpRequest) -> HttpResponse:
+    form = ReviewRatingForm(request.POST)
+    if not form.is_valid():
+        return bad_request(request, form_errors(form))
+    problem, story_id = form.cleaned_data["problem"], form.cleaned_data["story"]
+    profile = Profile.objects.filter(user=request.user).first() or Profile(user=request.user)
+    if problem is not None:
+        # Archived problems stay rateable for those who worked on them, like their pages.
+        get_object_or_404(Problem.objects.visible_to(request.user), pk=problem.pk)
+        subject = problem
+    else:
+        subject = get_object_or_404(Story, pk=story_id, user=request.user)
+    with transaction.atomic():
+        if problem is not None:
+            card = reviews.problem_card(request.user, problem, today=profile.today())
+            _after_rating(request.user, problem, form.grade)
+        else:
+            card = reviews.story_card(request.user, subject, today=profile.today())
+        reviews.rate(card, form.grade, profile=profile)
+    if not request.htmx:
+        anchor = f"#rate-{problem.slug}" if problem else f"#rate-story-{subject.pk}"
+        return back(request, anchor)
+    if request.htmx.target == "problem-reviews" and problem is not None:
+        panel = {"problem": problem, **review_panel(request.user, problem)}
+        return render(request, "prep/problem_detail.html#reviews", panel)
+    kind = {"problem": problem, "story": None} if problem else {"problem": None, "story": subject}
+    context = {"card": card, "rated": True, **kind}
+    return today_panels(request) or render(request, "prep/_rating.html", context)
+
+
+def _after_rating(user, problem: Problem, grade: int) -> None:
+    """A rating says the problem was attempted; a good enough one clears Needs review."""
+    progress = ProblemProgress.objects.lock(user, problem)
+    if progress.status in (Status.NOT_STARTED, Status.SKIPPED):
+        progress.mark(Status.ATTEMPTED)
+    elif progress.status == Status.NEEDS_REVIEW and grade != Rating.AGAIN:
+        progress.mark(Status.SOLVED)
