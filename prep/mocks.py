@@ -8,7 +8,6 @@ import random
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef
-from django.utils import timezone
 
 from prep import reviews
 from prep.companies import primary_list
@@ -106,8 +105,8 @@ def record_mock(mock: MockRound, data: dict) -> None:
         item.save()
         progress = ProblemProgress.objects.lock(mock.user, item.problem)
         progress.minutes_spent += item.minutes
-        progress.last_practised_on = timezone.localdate()
-        if not progress.mark(MockProblem.STATUS_FOR[item.outcome]):
+        progress.last_practised_on = profile.today()
+        if not progress.mark(MockProblem.STATUS_FOR[item.outcome], today=profile.today()):
             progress.save()  # Same status as before: the minutes and date still count.
         reviews.mock_outcome(mock.user, item.problem, item.outcome, profile=profile)
     mock.end()

@@ -1055,3 +1055,18 @@ def test_the_backfill_makes_cards_and_activity_from_past_work_and_reverses():
         assert _coach_rows() == (0, 0, 0)
     finally:
         MigrationExecutor(connection).migrate(latest)
+
+
+def test_a_problem_solved_late_in_utc_counts_on_the_candidates_own_date(
+    alice_client, alice, alice_e5, monkeypatch
+):
+    _set(alice_e5, time_zone="Asia/Tokyo")
+    late = datetime(2026, 11, 3, 23, 30, tzinfo=UTC)  # already 4 November in Tokyo
+    monkeypatch.setattr("django.utils.timezone.now", lambda: late)
+
+    alice_client.post(STATUS_URL, {"problem": "two-sum", "status": "solved"})
+
+    progress = ProblemProgress.objects.get(user=alice, problem__slug="two-sum")
+    assert progress.first_solved_on == date(2026, 11, 4)
+    assert progress.last_practised_on == date(2026, 11, 4)
+    assert ReviewCard.objects.get(user=alice).due_on == date(2026, 11, 6)  # Good: two days on

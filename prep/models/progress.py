@@ -140,11 +140,12 @@ class ProblemProgress(models.Model):
     def __str__(self) -> str:
         return f"{self.user}: {self.problem.title} ({self.get_status_display()})"
 
-    def mark(self, status: str) -> bool:
-        """Move to a new status, recording it in the history; False if nothing changed."""
+    def mark(self, status: str, *, today: date | None = None) -> bool:
+        """Move to a new status, recording it in the history; False if nothing changed.
+        `today` is the candidate's date, where they are (the server's by default)."""
         if status == self.status:
             return False
-        today = timezone.localdate()
+        today = today or timezone.localdate()
         ProblemEvent.objects.create(
             user_id=self.user_id, problem_id=self.problem_id, old_status=self.status, status=status
         )

@@ -91,7 +91,7 @@ def review_rate(request: HttpRequest) -> HttpResponse:
     with transaction.atomic():
         if problem is not None:
             card = reviews.problem_card(request.user, problem, today=profile.today())
-            _after_rating(request.user, problem, form.grade)
+            _after_rating(request.user, problem, form.grade, profile)
         else:
             card = reviews.story_card(request.user, subject, today=profile.today())
         reviews.rate(card, form.grade, profile=profile)
@@ -106,10 +106,10 @@ def review_rate(request: HttpRequest) -> HttpResponse:
     return today_panels(request) or render(request, "prep/_rating.html", context)
 
 
-def _after_rating(user, problem: Problem, grade: int) -> None:
+def _after_rating(user, problem: Problem, grade: int, profile: Profile) -> None:
     """A rating says the problem was attempted; a good enough one clears Needs review."""
     progress = ProblemProgress.objects.lock(user, problem)
     if progress.status in (Status.NOT_STARTED, Status.SKIPPED):
-        progress.mark(Status.ATTEMPTED)
+        progress.mark(Status.ATTEMPTED, today=profile.today())
     elif progress.status == Status.NEEDS_REVIEW and grade != Rating.AGAIN:
-        progress.mark(Status.SOLVED)
+        progress.mark(Status.SOLVED, today=profile.today())

@@ -154,10 +154,12 @@ def problem_status(request: HttpRequest) -> HttpResponse:
         return _status_error(request, form)
     problem, problem_list = form.cleaned_data["problem"], form.cleaned_data["list"]
     status = form.cleaned_data["status"]
+    profile = Profile.objects.filter(user=request.user).first() or Profile(user=request.user)
     with transaction.atomic():
-        changed = ProblemProgress.objects.lock(request.user, problem).mark(status)
+        progress = ProblemProgress.objects.lock(request.user, problem)
+        changed = progress.mark(status, today=profile.today())
         if changed:
-            _schedule_review(request.user, problem, status)
+            _schedule_review(request.user, problem, status, profile)
     if not request.htmx:
         return back(request, f"#problem-{problem.slug}")
     if problem_list is not None:
@@ -171,10 +173,9 @@ def problem_status(request: HttpRequest) -> HttpResponse:
     return _after_tick(request, "prep/_status_form.html", context, problem=problem)
 
 
-def _schedule_review(user, problem: Problem, status: str) -> None:
+def _schedule_review(user, problem: Problem, status: str, profile: Profile) -> None:
     """Solved makes a problem a review card, rated Good unless rated already today; Needs
     review makes its card due now."""
-    profile = Profile.objects.filter(user=user).first() or Profile(user=user)
     if status == Status.SOLVED:
         reviews.solved(user, problem, profile=profile)
     elif status == Status.NEEDS_REVIEW:
