@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.db.models import Avg, Count, Exists, OuterRef, Q
 from django.db.models.functions import TruncDate
+from django.utils import timezone
 
 from prep import companies, plan, reviews
 from prep.models import (
@@ -25,6 +26,7 @@ from prep.models import (
     LearnChapter,
     ListEntry,
     Loop,
+    MockRound,
     PhoneScreenSegment,
     PracticePrompt,
     Problem,
@@ -39,6 +41,7 @@ from prep.models import (
     Story,
 )
 from prep.models.coach import Activity
+from prep.reviews import SET_ASIDE
 
 # Minutes per problem by difficulty: Grind 75's published estimates average about these.
 PROBLEM_MINUTES = {"easy": 18, "medium": 28, "hard": 37}
@@ -53,6 +56,8 @@ STORY_WRITE_MINUTES = 30
 STORY_REHEARSE_MINUTES = 10
 MOCK_REVIEW_MINUTES = 15
 MAX_MOCKS = 4
+# Mocks recorded this recently count towards the ones the plan asks for.
+RECENT_MOCK_DAYS = 28
 # Reviews may take up to this share of a day; the rest of what is due waits for the next days.
 REVIEW_SHARE_OF_DAY = 0.5
 
@@ -111,6 +116,12 @@ def _finished(user):
         problem=OuterRef("problem"),
         status__in=[Status.SOLVED, Status.NEEDS_REVIEW, Status.SKIPPED],
     )
+
+
+def _in_review(user):
+    """A problem with a review card that still comes up (an attempt rated Again, a mock not
+    solved) comes back as a review, so it is not new work as well."""
+    return reviews.active(user).filter(problem=OuterRef("problem"))
 
 
 def _problem_item(problem: Problem, track: str, priority: int, minutes: dict) -> plan.Item:
@@ -176,6 +187,7 @@ def _problem_items(user, profile: Profile, company, minutes: dict) -> list[plan.
         ListEntry.objects.active()
         .filter(path)
         .exclude(Exists(_finished(user)))
+        .exclude(Exists(_in_review(user)))
         .annotate(roadmaps=core)
         .select_related("problem", "problem_list")
         .order_by("problem_list__position", "position")
@@ -279,9 +291,13 @@ def _story_items(user) -> list[plan.Item]:
     return items
 
 
-def _mock_items(profile: Profile, weeks: int) -> list[plan.Item]:
-    """Mock phone screens for the last weeks: about one a week over the second half, up to four."""
-    count = max(1, min(MAX_MOCKS, math.ceil(weeks / 2))) if weeks else 0
+def _mock_items(user, profile: Profile, weeks: int) -> list[plan.Item]:
+    """Mock phone screens for the last weeks: about one a week over the second half, up to
+    four, less the ones recorded over the last four weeks. One query."""
+    wanted = max(1, min(MAX_MOCKS, math.ceil(weeks / 2))) if weeks else 0
+    since = timezone.now() - timedelta(days=RECENT_MOCK_DAYS)
+    done = MockRound.objects.filter(user=user, is_recorded=True, started_at__gte=since).count()
+    count = max(0, wanted - done)
     minutes = (profile.target_level.phone_screen_minutes or 45) + MOCK_REVIEW_MINUTES
     return [
         plan.Item(f"mock:{n}", "mocks", "Mock phone screen", minutes, 500 + n)
@@ -357,12 +373,13 @@ def coach_for(user, profile: Profile) -> "Coach":
         *_problem_items(user, profile, company, minutes),
         *_design_items(user),
         *_story_items(user),
-        *_mock_items(profile, plan_weeks(profile, today)),
+        *_mock_items(user, profile, plan_weeks(profile, today)),
     ]
     day_minutes = round(profile.weekly_hours * 60 / 7)
     until = today + timedelta(days=7 * plan_weeks(profile, today))
     reserved, reviews_today, waiting = _review_days(user, today, until, minutes, day_minutes)
     done, done_minutes = done_on(user, profile, today, minutes)
+    recent = recent_by_round(user, profile, today, minutes)
     interview = profile.interview_date
     given = plan.PlanInput(
         today=today,
@@ -371,6 +388,7 @@ def coach_for(user, profile: Profile) -> "Coach":
         round_weights=round_weights(profile, loop),
         reserved=reserved,
         done_today=done_minutes,
+        recent=recent,
     )
     planned = plan.build_plan(items, given)
     # A card due today is listed under Reviews due, not again under Done today.
@@ -436,13 +454,37 @@ def _review_minutes_for(difficulty: str | None, minutes: dict) -> int:
     return max(10, minutes.get(difficulty, PROBLEM_MINUTES["medium"]) // 2)
 
 
+ROUND_OF_ITEM = {
+    "problem": "coding",
+    "learnchapter": "coding",
+    "learncard": "coding",
+    "mockround": "coding",
+    "designstage": "ml_design",
+    "practiceprompt": "ml_design",
+    "story": "behavioral",
+}
+
+
+def recent_by_round(user, profile: Profile, today: date, minutes: dict) -> dict[str, int]:
+    """Estimated minutes of work per round over the last seven days, today included, for
+    Today to start with the round that is furthest behind. One query."""
+    start, _ = _day_bounds(profile.zone, today - timedelta(days=6))
+    keys = Activity.objects.filter(user=user, at__gte=start).values_list("item", flat=True)
+    found: dict[str, int] = defaultdict(int)
+    for key in set(keys):
+        kind = key.split(":", 1)[0]
+        each = minutes.get("medium", 28) if kind == "problem" else ITEM_MINUTES.get(kind, 0)
+        found[ROUND_OF_ITEM.get(kind, "coding")] += each
+    return dict(found)
+
+
 ITEM_MINUTES = {
     "learnchapter": CHAPTER_MINUTES,
     "learncard": CARD_MINUTES,
     "designstage": STAGE_MINUTES,
     "practiceprompt": DESIGN_SESSION_MINUTES,
     "story": STORY_WRITE_MINUTES,
-    "mockround": 45 + MOCK_REVIEW_MINUTES,
+    "mockround": MOCK_REVIEW_MINUTES,  # its problems count on their own
 }
 
 
@@ -467,8 +509,11 @@ def done_on(user, profile: Profile, day: date, minutes: dict) -> tuple[list[Revi
     )
     reviewed = Review.objects.filter(card=OuterRef("pk"), reviewed_on=day)
     solved = [pk for pk, status in changed.items() if status in SOLVED_STATUSES]
+    # Ticked and then set aside again (an undone tick): not work done today.
+    undone = {pk for pk, status in changed.items() if status in SET_ASIDE}
     cards = list(
         ReviewCard.objects.filter(user=user)
+        .exclude(problem_id__in=undone)
         .filter(Q(problem_id__in=solved) | Exists(reviewed))
         .annotate(reviewed_today=Exists(reviewed))
         .select_related("problem", "story")
@@ -477,6 +522,7 @@ def done_on(user, profile: Profile, day: date, minutes: dict) -> tuple[list[Revi
     by_problem = {c.problem_id: c for c in cards if c.problem_id}
     rehearsed = {c.story_id for c in cards if c.story_id and c.reviewed_today}
     problem_ids = [int(k.split(":")[1]) for k in keys if k.startswith("problem:")]
+    problem_ids = [pk for pk in problem_ids if pk not in undone]
     total = 0
     for pk, difficulty in Problem.objects.filter(pk__in=problem_ids).values_list(
         "pk", "difficulty"

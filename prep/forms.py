@@ -91,7 +91,6 @@ class ProfileForm(forms.ModelForm):
         required=False,
         help_text="Your day starts at midnight here: Today, reviews and your activity follow it.",
         error_messages={"invalid_choice": "“%(value)s” is not a time zone we know. Pick one."},
-        widget=forms.Select(attrs={"data-detect-time-zone": ""}),
     )
 
     class Meta:

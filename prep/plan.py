@@ -64,6 +64,7 @@ class PlanInput:
     round_weights: dict[str, float]  # "coding" / "ml_design" / "behavioral" -> weight >= 0
     reserved: dict[date, int] = field(default_factory=dict)  # minutes already spoken for on a day
     done_today: int = 0  # minutes of work already done today
+    recent: dict[str, int] = field(default_factory=dict)  # round -> minutes done in the last week
 
 
 @dataclass
@@ -139,7 +140,9 @@ def build_plan(items: Sequence[Item], given: PlanInput) -> Plan:
     return Plan(
         weeks=weeks,
         left_out=[items[i] for i in left_out],
-        today=_todays_share(weeks[0].items, day_budget) if weeks else [],
+        today=_todays_share(weeks[0].items, day_budget, _first_round(given, shares))
+        if weeks
+        else [],
         day_budget=day_budget,
         start=given.today,
         end=given.today + timedelta(days=days - 1) if days else None,
@@ -456,18 +459,37 @@ def _day_budget(given: PlanInput, weeks: list[Week]) -> int:
     return min(budget, weeks[0].budget)
 
 
-def _todays_share(week_items: list[Item], day_budget: int) -> list[Item]:
-    """Week 1's items that fit today, in order; one whose `after` item is in week 1 but not
-    taken today waits."""
+def _first_round(given: PlanInput, shares: dict[str, float]) -> str | None:
+    """The round furthest behind its share of the work done over the last week: today starts
+    with it, so a long item (a design session, a mock) gets a day of its own in turn instead
+    of never fitting after the day's first problem."""
+    weighted = [name for name, share in shares.items() if share > 0]
+    if not weighted:
+        return None
+    done = {name: max(0, given.recent.get(name, 0)) for name in weighted}
+    total = sum(done.values())
+    return min(weighted, key=lambda name: (done[name] - shares[name] * total) / shares[name])
+
+
+def _todays_share(week_items: list[Item], day_budget: int, first: str | None = None) -> list[Item]:
+    """Week 1's items that fit today, in week order: the first item of the `first` round (a
+    mock, for coding, when one is this week) before anything else, then the rest in order,
+    skipping what does not fit; one whose `after` item is in week 1 but not taken waits."""
     in_week = {item.key for item in week_items}
+
+    def ready(item: Item, taken: set[str]) -> bool:
+        return not (item.after in in_week and item.after not in taken)
+
     taken: set[str] = set()
-    share: list[Item] = []
     left = day_budget
+    mine = [i for i in week_items if _round(i) == first and ready(i, taken)]
+    mine.sort(key=lambda i: i.track != "mocks")  # stable: a mock first, then week order
+    lead = next((i for i in mine if i.minutes <= left), None)
+    if lead is not None:
+        taken.add(lead.key)
+        left -= lead.minutes
     for item in week_items:
-        if item.after in in_week and item.after not in taken:
-            continue
-        if item.minutes <= left:
-            share.append(item)
+        if item.key not in taken and ready(item, taken) and item.minutes <= left:
             taken.add(item.key)
             left -= item.minutes
-    return share
+    return [item for item in week_items if item.key in taken]

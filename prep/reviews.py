@@ -212,3 +212,13 @@ def _due_on(due_at: datetime, day: date, profile: Profile) -> date:
 
 def _day(now: datetime, profile: Profile) -> date:
     return timezone.localdate(now, profile.zone)
+
+
+def cap_to_interview(user, profile: Profile) -> int:
+    """Bring the reviews that would fall on or after a new interview date to the day before
+    it (never earlier than tomorrow), as rating them would: one query. Returns how many."""
+    interview, today = profile.interview_date, profile.today()
+    if interview is None or interview <= today:
+        return 0
+    day = max(interview - ONE_DAY, today + ONE_DAY)
+    return ReviewCard.objects.filter(user=user, due_on__gte=interview).update(due_on=day)

@@ -8,7 +8,15 @@ import pytest
 from django.db import transaction
 from django.urls import reverse
 
-from prep.models import ChapterDone, LearnChapter, Problem, ProblemEvent, ProblemProgress, Status
+from prep.models import (
+    ChapterDone,
+    LearnChapter,
+    Problem,
+    ProblemEvent,
+    ProblemProgress,
+    ReviewCard,
+    Status,
+)
 from tests.threads import logged_in_clients, run_in_threads
 
 pytestmark = [
@@ -120,3 +128,22 @@ def test_concurrent_chapter_ticks_keep_one_row(alice):
 
     assert run_in_threads(post, THREADS) == [302] * THREADS
     assert ChapterDone.objects.filter(user=alice, chapter=chapter).count() == 1
+
+
+def test_ratings_and_status_ticks_on_one_problem_at_once_never_deadlock(alice):
+    """A rating locks the progress row, then the review card, as a status tick does: taken in
+    the same order, concurrent requests queue instead of deadlocking (a 500 on PostgreSQL)."""
+    clients = logged_in_clients(alice, THREADS)
+    rate_url = reverse("prep:review-rate")
+
+    def post(i: int) -> int:
+        if i % 2:
+            data = {"problem": "two-sum", "rating": ["again", "hard", "good", "easy"][i % 4]}
+            return clients[i].post(rate_url, data).status_code
+        data = {"problem": "two-sum", "status": [Status.SOLVED, Status.NEEDS_REVIEW][i % 4 // 2]}
+        return clients[i].post(STATUS_URL, data).status_code
+
+    for _ in range(3):
+        assert run_in_threads(post, THREADS) == [302] * THREADS
+    card = ReviewCard.objects.get(user=alice)
+    assert card.reviews.count() == 1  # one review a day, however many ratings

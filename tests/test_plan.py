@@ -434,3 +434,49 @@ def test_with_a_huge_budget_everything_fits(items, given_input):
         assert plan.left_out == []
         assert plan.fits
         assert plan.planned == plan.needed
+
+
+def test_today_starts_with_the_round_furthest_behind_over_the_last_week():
+    items = [item(f"p-{n}", "roadmap", 18, 10 + n) for n in range(40)]
+    items += [item(f"ml-{n}", "ml_design", 60, 100 + n) for n in range(5)]
+
+    fresh = build_plan(items, plan_input(hours=8, weights=E6))
+    after_coding = build_plan(items, plan_input(hours=8, weights=E6, recent={"coding": 100}))
+
+    assert fresh.today[0].track == "roadmap"
+    assert keys(after_coding.today) == ["ml-0"]  # a whole 60-minute session in a 69-minute day
+
+
+def test_a_month_of_doing_what_today_says_covers_every_round_in_proportion():
+    """Follow Today for 28 days at 8 hours a week: every round gets done, roughly in the
+    proportion of its weight, and the mocks of the last weeks are reached."""
+    items = [item(f"p-{n}", "roadmap", 18 + 10 * (n % 2), 10 + n) for n in range(200)]
+    items += [item(f"ml-{n}", "ml_design", 60, 100 + n) for n in range(12)]
+    items += [item(f"story-{n}", "stories", 30, 100 + n) for n in range(8)]
+    items += [item(f"mock-{n}", "mocks", 60, n) for n in range(2)]  # kept first, as coach does
+    done: list[tuple[date, Item]] = []
+    for day in range(28):
+        today = TODAY + timedelta(days=day)
+        recent: dict[str, int] = {}
+        for when, finished in done:
+            if today - when < timedelta(days=7):
+                name = ROUND_OF_TRACK[finished.track]
+                recent[name] = recent.get(name, 0) + finished.minutes
+        finished_keys = {finished.key for _, finished in done}
+        left = [i for i in items if i.key not in finished_keys]
+        given = PlanInput(
+            today=today,
+            interview_date=TODAY + timedelta(days=28),
+            minutes_per_week=8 * 60,
+            round_weights=E6,
+            recent=recent,
+        )
+        done += [(today, planned) for planned in build_plan(left, given).today]
+
+    minutes = {"coding": 0, "ml_design": 0, "behavioral": 0}
+    for _, finished in done:
+        minutes[ROUND_OF_TRACK[finished.track]] += finished.minutes
+    total = sum(minutes.values())
+    assert minutes["ml_design"] / total > 0.2  # E6: two of six rounds are ML design
+    assert minutes["behavioral"] > 0
+    assert {"mock-0", "mock-1"} <= {finished.key for _, finished in done}

@@ -66,8 +66,9 @@ NOT_AVAILABLE = "This link is not available"
 # target company, whose frequency "Most frequent first" sorts by. Raise a budget only with a
 # reason, never to make room for a query per row.
 # The mentor also sees the pacing and the activity heatmap: the candidate's plan from what is
-# left (Learn, problems, design, stories), reviews ahead, today's work and the heatmap, +17.
-SHARE_DASHBOARD_QUERIES = 29 + 17
+# left (Learn, problems, design, stories), reviews ahead, today's work, the week's work per
+# round, recent mocks and the heatmap, +19.
+SHARE_DASHBOARD_QUERIES = 29 + 19
 SHARE_LIST_QUERIES = 15
 
 

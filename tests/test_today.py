@@ -33,6 +33,7 @@ from prep.models import (
 )
 from tests.factories import (
     ListEntryFactory,
+    MockRoundFactory,
     ProblemFactory,
     ProblemListFactory,
     ShareLinkFactory,
@@ -42,10 +43,10 @@ from tests.test_query_budgets import DASHBOARD_QUERIES
 
 pytestmark = pytest.mark.usefixtures("catalog")
 
-# Today is held to the dashboard's budget (it measured 21 on SQLite at any history size). A tick
+# Today is held to the dashboard's budget (it measured 23 on SQLite at any history size). A tick
 # made on Today writes the status, its review card and activity (about 17 queries), then
-# re-renders Today's panels: measured 39.
-TODAY_TICK_QUERIES = 40
+# re-renders Today's panels: measured 41.
+TODAY_TICK_QUERIES = 41
 
 TODAY_URL = reverse("prep:home")
 PLAN_URL = reverse("prep:plan")
@@ -1070,3 +1071,81 @@ def test_a_problem_solved_late_in_utc_counts_on_the_candidates_own_date(
     assert progress.first_solved_on == date(2026, 11, 4)
     assert progress.last_practised_on == date(2026, 11, 4)
     assert ReviewCard.objects.get(user=alice).due_on == date(2026, 11, 6)  # Good: two days on
+
+
+# --- What a second reading of the change found ------------------------------------------------
+
+
+def test_mocks_already_recorded_are_not_asked_for_again(alice_client, alice, alice_e5):
+    _set(alice_e5, interview_date=alice_e5.today() + timedelta(days=56))
+    assert "Mock phone screen" in _page(alice_client, PLAN_URL)
+
+    MockRoundFactory.create_batch(
+        4, user=alice, is_recorded=True, started_at=timezone.now() - timedelta(days=3)
+    )
+
+    assert "Mock phone screen" not in _page(alice_client, PLAN_URL)
+
+
+def test_a_problem_rated_again_comes_back_as_a_review_not_also_as_new_work(
+    alice_client, alice, alice_e5
+):
+    _rate(alice_client, "again", problem="two-sum")  # an attempt that went badly
+    ReviewCard.objects.filter(user=alice).update(due_on=alice_e5.today())
+
+    html = _page(alice_client)
+
+    assert "Two Sum" in _review_titles(html)
+    plan_page = _page(alice_client, PLAN_URL)
+    assert reverse("prep:problem-detail", args=["two-sum"]) not in plan_page
+
+
+def test_an_undone_solved_tick_is_not_work_done_today_and_pauses_its_reviews(
+    alice_client, alice, alice_e5
+):
+    _solve(alice_client)
+    alice_client.post(STATUS_URL, {"problem": "two-sum", "status": "not_started"})
+
+    html = _page(alice_client)
+
+    assert "of work so far today" not in html
+    assert "How did Two Sum go?" not in _section(html, "done-title")
+    problem_page = _page(alice_client, reverse("prep:problem-detail", args=["two-sum"]))
+    assert "Reviews are paused while this problem is marked not started" in problem_page
+
+
+def test_rating_on_the_problem_page_updates_its_status_there_too(alice_client, alice, alice_e5):
+    alice_client.post(STATUS_URL, {"problem": "two-sum", "status": "needs_review"})
+    page = reverse("prep:problem-detail", args=["two-sum"])
+
+    response = _rate(
+        alice_client,
+        "good",
+        problem="two-sum",
+        headers=_htmx(page, HTTP_HX_TARGET="problem-reviews"),
+    )
+
+    html = response.content.decode()
+    assert '<div id="problem-status-control" hx-swap-oob="true">' in html
+    assert '<option value="solved" selected>' in html
+    assert '<div id="problem-history" hx-swap-oob="true">' in html
+
+
+def test_moving_the_interview_earlier_brings_later_reviews_before_it(alice_client, alice, alice_e5):
+    problem = Problem.objects.get(slug="two-sum")
+    card = _solved_with_card(alice, problem, alice_e5.today() + timedelta(days=30))
+    interview = alice_e5.today() + timedelta(days=10)
+
+    alice_client.post(SETTINGS_URL, _target(interview_date=interview.isoformat()))
+
+    card.refresh_from_db()
+    assert card.due_on == interview - timedelta(days=1)
+
+
+def test_only_onboarding_guesses_the_browsers_time_zone(client, alice_client, alice_e5, bob):
+    settings_page = _page(alice_client, SETTINGS_URL)
+    client.force_login(bob)
+    onboarding = _page(client, reverse("prep:onboarding"))
+
+    assert "data-detect-time-zone" not in settings_page  # a saved UTC stays UTC
+    assert "data-detect-time-zone" in onboarding

@@ -4,10 +4,12 @@ heatmap, and the problems they solved and stories they rehearsed become review c
 A card gets one review on the day the work was last done, as if rated then: Good for a solved
 problem or a rehearsed story, Hard for a problem marked Needs review. Its next review falls where
 FSRS's default first intervals put it (two days after Good, one after Hard), except that Needs
-review means due today. Reversing removes the new rows only; nothing older is touched.
+review means due today. Reversing empties the three new tables (reversing 0011 drops them
+anyway), including reviews made since; nothing older is touched.
 """
 
 from datetime import datetime, time, timedelta, timezone
+from itertools import islice
 
 from django.db import migrations
 
@@ -25,10 +27,10 @@ def backfill(apps, schema_editor):
     today = datetime.now(timezone.utc).date()
 
     def log(rows):
-        Activity.objects.bulk_create(
-            (Activity(user_id=user_id, item=item, at=at) for user_id, item, at in rows if at),
-            batch_size=BATCH,
-        )
+        # In batches: bulk_create would otherwise hold every row of a big table in memory.
+        rows = (Activity(user_id=u, item=item, at=at) for u, item, at in rows if at)
+        while batch := list(islice(rows, BATCH)):
+            Activity.objects.bulk_create(batch)
 
     model = apps.get_model
     log(

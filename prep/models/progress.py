@@ -149,7 +149,9 @@ class ProblemProgress(models.Model):
         ProblemEvent.objects.create(
             user_id=self.user_id, problem_id=self.problem_id, old_status=self.status, status=status
         )
-        record_activity(self.user_id, Problem(pk=self.problem_id))
+        if status not in (Status.NOT_STARTED, Status.SKIPPED):
+            # Setting a problem aside is not work on it; the heatmap does not count it.
+            record_activity(self.user_id, Problem(pk=self.problem_id))
         self.status = status
         if status != Status.NOT_STARTED:
             self.last_practised_on = today

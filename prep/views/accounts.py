@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from prep import reviews
 from prep.forms import ProfileForm, SignupForm
 from prep.models import Company, Level, Profile
 
@@ -29,6 +30,8 @@ def signup(request: HttpRequest) -> HttpResponse:
 @login_required
 def onboarding(request: HttpRequest) -> HttpResponse:
     form, saved = profile_form(request)
+    # A new candidate's zone starts as their browser's (a static script; UTC without it).
+    form.fields["time_zone"].widget.attrs["data-detect-time-zone"] = ""
     if saved:
         messages.success(request, "Your target is set. Here is your plan.")
         return redirect("prep:home")
@@ -50,7 +53,8 @@ def profile_form(request: HttpRequest) -> tuple[ProfileForm, bool]:
     if request.method != "POST" or not form.is_valid():
         return form, False
     # update_or_create: two first submissions at once make one profile, not an IntegrityError.
-    Profile.objects.update_or_create(user=request.user, defaults=form.cleaned_data)
+    profile, _ = Profile.objects.update_or_create(user=request.user, defaults=form.cleaned_data)
+    reviews.cap_to_interview(request.user, profile)
     return form, True
 
 

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -15,14 +16,21 @@ from django_htmx.http import reswap, retarget
 
 from prep import coach, reviews
 from prep.forms import ReviewRatingForm
-from prep.models import Problem, ProblemProgress, Profile, Rating, Status, Story
+from prep.models import Problem, ProblemEvent, ProblemProgress, Profile, Rating, Status, Story
 from prep.views.responses import back, bad_request, form_errors
 
 
 def review_panel(user, problem: Problem) -> dict:
-    """The problem's review card and its history, for the problem page: two queries."""
+    """The problem's review card, whether its reviews are paused (the problem was set back to
+    Not started or Skipped), and its history, for the problem page: three queries."""
     card = reviews.next_review(user, problem)
-    return {"card": card, "card_history": reviews.history(card)[:20] if card else []}
+    if card is None:
+        return {"card": None, "card_history": [], "paused": False}
+    return {
+        "card": card,
+        "card_history": reviews.history(card)[:20],
+        "paused": not reviews.active(user).filter(pk=card.pk).exists(),
+    }
 
 
 @require_GET
@@ -69,8 +77,10 @@ def today_panels(request: HttpRequest) -> HttpResponse | None:
     profile = Profile.objects.for_user(request.user)
     if profile is None:
         return None
-    response = render(request, "prep/today.html#today-panels", today_context(request.user, profile))
-    return reswap(retarget(response, "#today-panels"), "outerHTML")
+    context = today_context(request.user, profile)
+    html = render_to_string("prep/today.html#today-panels", context, request)
+    html += render_to_string("prep/today.html#announce", {**context, "oob": True}, request)
+    return reswap(retarget(HttpResponse(html), "#today-panels"), "outerHTML")
 
 
 @require_POST
@@ -88,10 +98,13 @@ def review_rate(request: HttpRequest) -> HttpResponse:
         subject = problem
     else:
         subject = get_object_or_404(Story, pk=story_id, user=request.user)
+    changed = False
     with transaction.atomic():
         if problem is not None:
+            # The progress row before the card, in the order every writer takes them, so a
+            # rating and a status tick at once queue up instead of deadlocking.
+            changed = _after_rating(request.user, problem, form.grade, profile)
             card = reviews.problem_card(request.user, problem, today=profile.today())
-            _after_rating(request.user, problem, form.grade, profile)
         else:
             card = reviews.story_card(request.user, subject, today=profile.today())
         reviews.rate(card, form.grade, profile=profile)
@@ -100,16 +113,35 @@ def review_rate(request: HttpRequest) -> HttpResponse:
         return back(request, anchor)
     if request.htmx.target == "problem-reviews" and problem is not None:
         panel = {"problem": problem, **review_panel(request.user, problem)}
-        return render(request, "prep/problem_detail.html#reviews", panel)
+        html = render_to_string("prep/problem_detail.html#reviews", panel, request)
+        if changed:  # The rating moved the status: the page's status and history follow.
+            html += problem_status_oob(request, problem)
+        return HttpResponse(html)
     kind = {"problem": problem, "story": None} if problem else {"problem": None, "story": subject}
     context = {"card": card, "rated": True, **kind}
     return today_panels(request) or render(request, "prep/_rating.html", context)
 
 
-def _after_rating(user, problem: Problem, grade: int, profile: Profile) -> None:
-    """A rating says the problem was attempted; a good enough one clears Needs review."""
+def _after_rating(user, problem: Problem, grade: int, profile: Profile) -> bool:
+    """A rating says the problem was attempted; a good enough one clears Needs review. True if
+    the status changed."""
     progress = ProblemProgress.objects.lock(user, problem)
     if progress.status in (Status.NOT_STARTED, Status.SKIPPED):
-        progress.mark(Status.ATTEMPTED, today=profile.today())
-    elif progress.status == Status.NEEDS_REVIEW and grade != Rating.AGAIN:
-        progress.mark(Status.SOLVED, today=profile.today())
+        return progress.mark(Status.ATTEMPTED, today=profile.today())
+    if progress.status == Status.NEEDS_REVIEW and grade != Rating.AGAIN:
+        return progress.mark(Status.SOLVED, today=profile.today())
+    return False
+
+
+def problem_status_oob(request: HttpRequest, problem: Problem) -> str:
+    """The problem page's status control and history, to swap in out of band."""
+    status = (
+        ProblemProgress.objects.filter(user=request.user, problem=problem)
+        .values_list("status", flat=True)
+        .first()
+    )
+    history = ProblemEvent.objects.filter(user=request.user, problem=problem)[:50]
+    context = {"problem": problem, "status": status, "history": history, "oob": True}
+    return render_to_string(
+        "prep/problem_detail.html#status-control", context, request
+    ) + render_to_string("prep/problem_detail.html#history", context, request)

@@ -57,6 +57,10 @@ def _tick_solved_and_rate_hard(page: Page) -> tuple[str, str, date]:
     page.locator("#today-panels").evaluate("panels => panels.dataset.beforeRating = '1'")
     rating.get_by_role("button", name="Hard", exact=True).click()
     expect(page.locator("#today-panels[data-before-rating]")).to_have_count(0)
+    # The clicked button is gone with the old panels: focus goes to today's plan, not the page,
+    # and the change is announced.
+    expect(page.locator("#plan-today-title")).to_be_focused()
+    expect(page.locator("#today-announce")).to_contain_text("Today is updated")
 
     next_review = done.get_by_role("status").filter(has_text="Next review:")
     expect(next_review).to_be_visible()
@@ -135,6 +139,10 @@ def test_the_activity_heatmap_counts_today_s_work(page, live_server, catalog):
     count = int(label.match(cell.get_attribute("title")).group(1))
     assert count >= 1
     expect(activity.get_by_text(re.compile(r"^([1-9]\d*) active days?$"))).to_be_visible()
+
+    # On a phone the page reads without sideways scrolling; the heatmap scrolls in its own box.
+    page.set_viewport_size({"width": 360, "height": 800})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
 
 
 def test_rating_a_problem_on_its_page_works_without_javascript(
