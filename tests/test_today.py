@@ -1149,3 +1149,18 @@ def test_only_onboarding_guesses_the_browsers_time_zone(client, alice_client, al
 
     assert "data-detect-time-zone" not in settings_page  # a saved UTC stays UTC
     assert "data-detect-time-zone" in onboarding
+
+
+def test_a_rating_that_moves_the_status_in_a_list_row_updates_the_row(alice_client, alice_e5):
+    neetcode = reverse("prep:list-detail", args=["neetcode-150"])
+    alice_client.post(
+        STATUS_URL, {"problem": "two-sum", "status": "needs_review", "list": "neetcode-150"}
+    )
+
+    response = _rate(alice_client, "good", problem="two-sum", headers=_htmx(neetcode))
+
+    assert response["HX-Retarget"] == "#problem-two-sum"
+    html = response.content.decode()
+    assert html.lstrip().startswith('<tr id="problem-two-sum"')
+    assert '<option value="solved" selected>' in html
+    assert "How did Two Sum go?" in html

@@ -9,14 +9,23 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import reswap, retarget
 
 from prep import coach, reviews
 from prep.forms import ReviewRatingForm
-from prep.models import Problem, ProblemEvent, ProblemProgress, Profile, Rating, Status, Story
+from prep.models import (
+    Problem,
+    ProblemEvent,
+    ProblemList,
+    ProblemProgress,
+    Profile,
+    Rating,
+    Status,
+    Story,
+)
 from prep.views.responses import back, bad_request, form_errors
 
 
@@ -117,9 +126,29 @@ def review_rate(request: HttpRequest) -> HttpResponse:
         if changed:  # The rating moved the status: the page's status and history follow.
             html += problem_status_oob(request, problem)
         return HttpResponse(html)
+    if changed and (row := _list_row(request, problem)) is not None:
+        return row  # The rating moved the status: the whole row follows, counters and all.
     kind = {"problem": problem, "story": None} if problem else {"problem": None, "story": subject}
     context = {"card": card, "rated": True, **kind}
     return today_panels(request) or render(request, "prep/_rating.html", context)
+
+
+def _list_row(request: HttpRequest, problem: Problem) -> HttpResponse | None:
+    """The problem's row of the list page the rating came from, or None elsewhere."""
+    # Imported here: the progress views import this module for Today's panels.
+    from prep.views.progress import _row_response
+
+    try:
+        match = resolve((request.htmx.current_url_abs_path or "").split("?")[0])
+    except Resolver404:
+        return None
+    if match.view_name != "prep:list-detail":
+        return None
+    problem_list = ProblemList.objects.active().filter(slug=match.kwargs["slug"]).first()
+    if problem_list is None or not problem_list.entries.active().filter(problem=problem):
+        return None
+    response = _row_response(request, problem_list, problem, rate=True)
+    return reswap(retarget(response, f"#problem-{problem.slug}"), "outerHTML")
 
 
 def _after_rating(user, problem: Problem, grade: int, profile: Profile) -> bool:
