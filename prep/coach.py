@@ -10,8 +10,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Avg, Count, Exists, OuterRef, Q
+from django.db.models import Avg, Count, Exists, F, OuterRef, Q
 from django.db.models.functions import TruncDate
+from django.urls import reverse
 from django.utils import timezone
 
 from prep import companies, plan, reviews
@@ -69,6 +70,8 @@ COMPANY_PRIORITY, ROADMAP_PRIORITY, DESIGN_PRIORITY, LEARN_PRIORITY = 1000, 3000
 FALLBACK_WEIGHTS = {"coding": 3.0, "ml_design": 1.0, "behavioral": 1.0}
 
 HEATMAP_WEEKS = 26
+# What a planned problem shows (its title and links) and needs (difficulty, for its minutes).
+PROBLEM_FIELDS = ("slug", "title", "difficulty", "is_archived", "leetcode_id")
 ROUND_NAMES = {"coding": "coding", "ml_design": "ML system design", "behavioral": "behavioral"}
 
 
@@ -124,14 +127,16 @@ def _in_review(user):
     return reviews.active(user).filter(problem=OuterRef("problem"))
 
 
-def _problem_item(problem: Problem, track: str, priority: int, minutes: dict) -> plan.Item:
+def _problem_item(
+    problem: Problem, track: str, priority: int, minutes: dict, url_prefix: str
+) -> plan.Item:
     return plan.Item(
         key=f"problem:{problem.pk}",
         track=track,
         title=problem.title,
         minutes=minutes.get(problem.difficulty, PROBLEM_MINUTES["medium"]),
         priority=priority,
-        url=problem.get_absolute_url(),
+        url=f"{url_prefix}{problem.slug}/",
         payload=problem,
     )
 
@@ -188,14 +193,15 @@ def _problem_items(user, profile: Profile, company, minutes: dict) -> list[plan.
         .filter(path)
         .exclude(Exists(_finished(user)))
         .exclude(Exists(_in_review(user)))
-        .annotate(roadmaps=core)
-        .select_related("problem", "problem_list")
+        .annotate(roadmaps=core, kind=F("problem_list__kind"))
+        .select_related("problem")
+        .only("problem_id", "position", "rank", *(f"problem__{f}" for f in PROBLEM_FIELDS))
         .order_by("problem_list__position", "position")
     )
     track_order = {"roadmap": 0, "company": 1, "class_design": 2}
     best: dict[int, tuple] = {}
     for n, entry in enumerate(entries):
-        kind = entry.problem_list.kind
+        kind = entry.kind
         if kind == ProblemList.Kind.ROADMAP:
             # A problem on more roadmaps is more central (Blind 75 sits inside NeetCode 150).
             track, priority = "roadmap", ROADMAP_PRIORITY - 500 * ((entry.roadmaps or 1) - 1) + n
@@ -210,8 +216,11 @@ def _problem_items(user, profile: Profile, company, minutes: dict) -> list[plan.
             first = min(seen[:3], (track_order[track], n, track))
             best[entry.problem_id] = (*first, min(seen[3], priority), entry.problem)
     rows = sorted(best.values(), key=lambda row: row[:2])
+    # Reversed once, not once per problem: a plan holds hundreds of them.
+    prefix = reverse("prep:problem-detail", args=["-"]).removesuffix("-/")
     return [
-        _problem_item(problem, track, priority, minutes) for *_, track, priority, problem in rows
+        _problem_item(problem, track, priority, minutes, prefix)
+        for *_, track, priority, problem in rows
     ]
 
 
