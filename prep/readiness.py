@@ -244,11 +244,13 @@ def coding_weights(missing: list[str] = ()) -> dict[str, float]:
 
 
 def _design_score(user) -> tuple[float, int, int]:
-    """Each stage scores its best self-rating out of 5 across practice sessions (a stage marked
-    done without a rating, or only studied, scores 1); the readiness is their average."""
+    """Each stage scores its best self-rating out of 5 across practice sessions, whether or not
+    it was ticked done (a stage done without a rating, or only studied, scores 1); the readiness
+    is their average."""
     stage_ids = list(DesignStage.objects.active().values_list("pk", flat=True))
+    worked = Q(is_done=True) | Q(rating__isnull=False)
     best = dict(
-        StageWork.objects.filter(attempt__user=user, is_done=True, stage_id__in=stage_ids)
+        StageWork.objects.filter(worked, attempt__user=user, stage_id__in=stage_ids)
         .values("stage_id")
         .annotate(best=Max(Coalesce("rating", 1)))
         .values_list("stage_id", "best")
@@ -264,10 +266,13 @@ def _design_score(user) -> tuple[float, int, int]:
 
 
 def _behavioral_score(user) -> tuple[float | None, int, int]:
-    """A focus area with a rehearsed story counts fully, one with only drafts counts half;
-    None until the user has written a story."""
+    """A focus area with a rehearsed story counts fully, one with only drafts counts half; only
+    stories whose four STAR parts are written count (a title tagged with every area is not a
+    story yet). None until the user has written a story."""
     areas = list(FocusArea.objects.active().values_list("pk", flat=True))
     tagged = Story.focus_areas.through.objects.filter(story__user=user, focusarea_id__in=areas)
+    for part in Story.STAR_PARTS:
+        tagged = tagged.exclude(**{f"story__{part}": ""})
     states = defaultdict(set)
     for area_id, state in tagged.values_list("focusarea_id", "story__state"):
         states[area_id].add(state)

@@ -279,6 +279,7 @@ class StoryFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     title = factory.Sequence(lambda n: f"Story {n}")
     situation = "Two teams wanted different things."
+    task = "Agree on one plan before the launch."
     action = "I brought them together."
     result = "We shipped on time."
 

@@ -119,8 +119,17 @@ def test_a_stage_done_without_a_rating_scores_1(alice_client, alice_e5):
     assert _part(_dashboard(alice_client), "ml-design") == "3%"  # 1 of 35
 
 
-def test_a_rated_stage_not_marked_done_does_not_count(alice_client, alice_e5):
-    _practise(alice_client, rating="5", done=False)
+def test_a_rated_stage_counts_whether_or_not_it_is_ticked_done(alice_client, alice_e5):
+    _practise(alice_client, rating="4", done=False)
+
+    page = _dashboard(alice_client)
+
+    assert _part(page, "ml-design") == "11%"  # 4 of 5 on one stage of seven
+    assert "Stages practised so far: 1 of 7." in _formula(page)
+
+
+def test_a_stage_with_notes_only_counts_for_nothing(alice_client, alice_e5):
+    _practise(alice_client, rating="", done=False)
 
     page = _dashboard(alice_client)
 
@@ -219,8 +228,36 @@ def test_writing_a_story_through_the_form_moves_the_dashboard(alice_client, alic
         "state": Story.State.REHEARSED,
     }
     assert alice_client.post(reverse("prep:story-create"), data).status_code == 302
+    # A title is not a story yet: no credit until its four STAR parts are written.
+    assert _part(_dashboard(alice_client), "behavioral") == "0%"
+
+    story = Story.objects.get(title="The migration")
+    star = {
+        "situation": "Two stores.",
+        "task": "Move one.",
+        "action": "Dual writes.",
+        "result": "Done.",
+    }
+    response = alice_client.post(reverse("prep:story-edit", args=[story.pk]), {**data, **star})
+    assert response.status_code == 302
 
     assert _part(_dashboard(alice_client), "behavioral") == "40%"
+
+
+def test_a_one_word_story_tagged_with_every_area_is_not_behavioral_readiness(
+    alice_client, alice, alice_e5
+):
+    StoryFactory(
+        user=alice,
+        situation="x",
+        task="",
+        action="",
+        result="",
+        state=Story.State.REHEARSED,
+        focus_areas=list(FocusArea.objects.all()),
+    )
+
+    assert _part(_dashboard(alice_client), "behavioral") == "0%"
 
 
 def test_another_users_stories_do_not_count(alice_client, bob, alice_e5):

@@ -441,9 +441,9 @@ def test_ml_design_averages_each_stages_best_rating_out_of_5(alice, profile):
 
     result = readiness.readiness_for(alice, profile)
 
-    # (5 + 1 + 1 + 0) / (5 x 4)
-    assert result.ml_design == pytest.approx(7 / 20)
-    assert (result.stages_practised, result.stages_total) == (2, 4)
+    # (5 + 1 + 1 + 4) / (5 x 4): a rating counts whether or not the stage was ticked done
+    assert result.ml_design == pytest.approx(11 / 20)
+    assert (result.stages_practised, result.stages_total) == (3, 4)
 
 
 def test_a_studied_stage_practised_scores_its_rating_and_archived_stages_do_not_count(

@@ -683,7 +683,12 @@ def _lots_of_progress(user, profile) -> None:
             for s in stages
         )
     for area in FocusArea.objects.all():
-        story = Story.objects.create(user=user, title=f"Story {area.pk}", state="rehearsed")
+        story = Story.objects.create(
+            user=user,
+            title=f"Story {area.pk}",
+            state="rehearsed",
+            **dict.fromkeys(Story.STAR_PARTS, "Written."),
+        )
         story.focus_areas.add(area)
     for n in range(6):
         mock = MockRound.objects.create(

@@ -125,6 +125,9 @@ class Story(models.Model):
         DRAFTED = "drafted", "Drafted"
         REHEARSED = "rehearsed", "Rehearsed"
 
+    # A story counts towards readiness once all four are written.
+    STAR_PARTS = ("situation", "task", "action", "result")
+
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="stories"
     )
@@ -148,6 +151,10 @@ class Story(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("prep:story-edit", args=[self.pk])
+
+    @property
+    def is_complete(self) -> bool:
+        return all(getattr(self, part).strip() for part in self.STAR_PARTS)
 
 
 class MockRound(Timed):
