@@ -1,10 +1,12 @@
 import functools
 import zoneinfo
+from datetime import timedelta
 
 from django import forms
 from django.contrib.auth.forms import UserCreationForm
 from django.contrib.auth.models import User
 from django.core.validators import MaxValueValidator
+from django.utils import timezone
 
 from prep.models import (
     Company,
@@ -27,6 +29,8 @@ from prep.models import (
 )
 
 NOTES_MAX = 20_000
+# An interview further ahead than this is a typo (2062 for 2026), not a plan.
+MAX_DAYS_AHEAD = 2 * 365
 
 
 class SignupForm(UserCreationForm):
@@ -99,6 +103,23 @@ class ProfileForm(forms.ModelForm):
 
     def clean_time_zone(self) -> str:
         return self.cleaned_data["time_zone"] or self.instance.time_zone or "UTC"
+
+    def clean_interview_date(self):
+        day = self.cleaned_data["interview_date"]
+        if day is None or day == self.instance.interview_date:
+            return day  # A date saved before stays, even once it has passed.
+        # A day of slack either side of UTC's date: the candidate may be a time zone away.
+        today = timezone.localdate()
+        if day < today - timedelta(days=1):
+            raise forms.ValidationError(
+                "That date has passed. Pick the day of your interview, or leave it empty."
+            )
+        if day > today + timedelta(days=MAX_DAYS_AHEAD):
+            raise forms.ValidationError(
+                "That is more than two years away. Pick a date within two years, or leave it "
+                "empty until it is booked."
+            )
+        return day
 
 
 class LoopCompanyForm(forms.Form):

@@ -313,3 +313,12 @@ def test_list_bars_count_solved_problems(alice_client, alice_e5):
     assert "Google: top 100" not in html
     assert "Learn cards: 0 of 11 done" in html
     assert re.search(r"Arrays &amp; Hashing</a>\s*<span class=\"bar-count\">1/9</span>", html)
+
+
+def test_activity_from_a_moment_ago_reads_just_now(alice_client, alice_e5):
+    _tick(alice_client, "two-sum")
+
+    html = _dashboard(alice_client)
+
+    assert "just now</time>" in html
+    assert "0\xa0minutes ago" not in html

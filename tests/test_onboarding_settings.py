@@ -1,11 +1,12 @@
 """Setting a target (company, level, date, hours) on onboarding and in settings."""
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from prep.models import Company, Level, Profile
 from tests.conftest import PASSWORD
@@ -16,6 +17,7 @@ ONBOARDING = reverse("prep:onboarding")
 SETTINGS = reverse("prep:settings")
 HOME = reverse("prep:home")
 DASHBOARD = reverse("prep:dashboard")
+SOON = timezone.localdate() + timedelta(days=120)
 
 
 @pytest.fixture(autouse=True)
@@ -94,7 +96,7 @@ def test_onboarding_fields_are_labelled(alice_client):
 
 
 def test_saving_onboarding_creates_one_profile_and_opens_the_dashboard(alice_client, alice):
-    data = _target("e6", interview_date="2031-05-20", hours_per_week="12")
+    data = _target("e6", interview_date=SOON.isoformat(), hours_per_week="12")
 
     response = alice_client.post(ONBOARDING, data)
 
@@ -103,7 +105,7 @@ def test_saving_onboarding_creates_one_profile_and_opens_the_dashboard(alice_cli
     profile = Profile.objects.get()
     assert profile.user == alice
     assert (profile.target_company.slug, profile.target_level.slug) == ("meta", "e6")
-    assert profile.interview_date == date(2031, 5, 20)
+    assert profile.interview_date == SOON
     assert profile.hours_per_week == 12
     html = alice_client.get(DASHBOARD).content.decode()
     assert "Your target is set. Here is your plan." in html
@@ -295,3 +297,46 @@ def test_other_methods_get_405_even_when_anonymous(client, alice, url, method):
     assert getattr(client, method)(url).status_code == 405
     client.force_login(alice)
     assert getattr(client, method)(url).status_code == 405
+
+
+@pytest.mark.parametrize(
+    ("days", "message"),
+    [
+        (-5, "That date has passed."),
+        (3 * 365, "That is more than two years away."),
+    ],
+)
+def test_an_interview_date_in_the_past_or_years_away_is_refused(
+    alice_client, alice_e5, days, message
+):
+    day = timezone.localdate() + timedelta(days=days)
+    data = {
+        "target_company": alice_e5.target_company.pk,
+        "target_level": alice_e5.target_level.pk,
+        "interview_date": day.isoformat(),
+        "hours_per_week": "",
+        "time_zone": "UTC",
+    }
+
+    response = alice_client.post(SETTINGS, data)
+
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    alice_e5.refresh_from_db()
+    assert alice_e5.interview_date != day
+
+
+def test_a_saved_date_that_has_passed_does_not_block_other_settings(alice_client, alice_e5):
+    passed = timezone.localdate() - timedelta(days=10)
+    Profile.objects.filter(pk=alice_e5.pk).update(interview_date=passed)
+    data = {
+        "target_company": alice_e5.target_company.pk,
+        "target_level": alice_e5.target_level.pk,
+        "interview_date": passed.isoformat(),
+        "hours_per_week": "12",
+        "time_zone": "UTC",
+    }
+
+    assert alice_client.post(SETTINGS, data).status_code == 302
+    alice_e5.refresh_from_db()
+    assert alice_e5.hours_per_week == 12

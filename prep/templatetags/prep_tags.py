@@ -1,8 +1,12 @@
+from datetime import timedelta
+
 import markdown as markdown_lib
 import nh3
 from django import template
+from django.utils import timezone
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.timesince import timesince
 
 from prep import companies
 from prep.forms import ReviewRatingForm
@@ -42,6 +46,16 @@ TRACK_LABELS = {
     "stories": "Behavioral",
     "mocks": "Mock interview",
 }
+
+
+@register.filter
+def ago(moment) -> str:
+    """ "just now" for the last minute, else "3 minutes ago", "2 days, 4 hours ago"."""
+    if moment is None:
+        return ""
+    if timezone.now() - moment < timedelta(minutes=1):
+        return "just now"
+    return f"{timesince(moment)} ago"
 
 
 @register.filter
