@@ -52,6 +52,7 @@ SETTINGS_URL = reverse("prep:settings")
 CREATE_URL = reverse("prep:share-link-create")
 ROTATE_URL = reverse("prep:share-link-rotate")
 REVOKE_URL = reverse("prep:share-link-revoke")
+CONFIRMED = {"confirmed": "yes"}
 OPTIONS_URL = reverse("prep:share-link-options")
 DELETE_URL = reverse("prep:account-delete")
 SHARE_ENDPOINTS = [CREATE_URL, ROTATE_URL, REVOKE_URL, OPTIONS_URL]
@@ -266,7 +267,7 @@ def test_rotating_gives_a_new_link_and_the_old_one_stops_at_once(alice_client, a
     old = alice_link.token
     assert mentor.get(_dashboard(old)).status_code == 200
 
-    response = alice_client.post(ROTATE_URL)
+    response = alice_client.post(ROTATE_URL, CONFIRMED)
 
     assert response.status_code == 200
     new = _issued_token(response)
@@ -278,7 +279,7 @@ def test_rotating_gives_a_new_link_and_the_old_one_stops_at_once(alice_client, a
 def test_rotating_keeps_the_options(alice_client, alice, alice_e5):
     ShareLinkFactory(user=alice, shows_notes=True, expiry_days=7)
 
-    alice_client.post(ROTATE_URL)
+    alice_client.post(ROTATE_URL, CONFIRMED)
 
     link = ShareLink.objects.get(user=alice)
     assert link.shows_notes is True
@@ -289,7 +290,7 @@ def test_rotating_keeps_the_options(alice_client, alice, alice_e5):
 def test_revoking_stops_the_link_and_offers_to_create_a_new_one(alice_client, alice_link, mentor):
     assert mentor.get(_dashboard(alice_link.token)).status_code == 200
 
-    response = alice_client.post(REVOKE_URL)
+    response = alice_client.post(REVOKE_URL, CONFIRMED)
 
     assert response.status_code == 302
     assert response.url == SETTINGS_URL + "#share"
@@ -301,7 +302,7 @@ def test_revoking_stops_the_link_and_offers_to_create_a_new_one(alice_client, al
 
 
 def test_creating_again_after_revoking_gives_a_fresh_working_link(alice_client, alice_link, mentor):
-    alice_client.post(REVOKE_URL)
+    alice_client.post(REVOKE_URL, CONFIRMED)
 
     token = _issued_token(alice_client.post(CREATE_URL, _options()))
 
@@ -349,7 +350,7 @@ def test_a_wrong_token_is_not_counted_as_a_visit(alice, alice_link, mentor):
 def test_rotating_starts_the_count_again(alice_client, alice, alice_link, mentor):
     mentor.get(_dashboard(alice_link.token))
 
-    alice_client.post(ROTATE_URL)
+    alice_client.post(ROTATE_URL, CONFIRMED)
 
     link = ShareLink.objects.get(user=alice)
     assert link.open_count == 0
@@ -388,7 +389,7 @@ def test_wrong_method_is_405_even_when_anonymous(client, url):
 
 @pytest.mark.parametrize("url", SHARE_ENDPOINTS)
 def test_htmx_request_returns_only_the_share_panel(alice_client, alice_link, url):
-    response = alice_client.post(url, _options(), headers=HTMX)
+    response = alice_client.post(url, {**_options(), **CONFIRMED}, headers=HTMX)
 
     page = response.content.decode()
     assert response.status_code == 200
@@ -405,7 +406,7 @@ def test_htmx_create_returns_the_panel_with_the_new_link(alice_client, alice_e5,
 
 
 def test_htmx_revoke_says_the_link_is_revoked(alice_client, alice_link):
-    response = alice_client.post(REVOKE_URL, headers=HTMX)
+    response = alice_client.post(REVOKE_URL, CONFIRMED, headers=HTMX)
 
     assert "Link revoked. It stopped working immediately." in response.content.decode()
 
@@ -787,3 +788,41 @@ def test_opted_in_stories_and_design_notes_reach_the_mentor(alice_client, alice,
     assert story.title in page
     assert "Two teams disagreed." in page
     assert "<strong>DAU</strong>" in page
+
+
+@pytest.mark.parametrize(
+    ("url", "question"),
+    [(ROTATE_URL, "Rotate your share link?"), (REVOKE_URL, "Revoke your share link?")],
+)
+def test_rotating_or_revoking_asks_first_without_javascript(alice_client, alice, url, question):
+    link = ShareLinkFactory(user=alice)
+    before = ShareLink.objects.values_list("token_hash", flat=True).get(pk=link.pk)
+
+    response = alice_client.post(url)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert question in html
+    assert '<input type="hidden" name="confirmed" value="yes">' in html
+    assert ShareLink.objects.values_list("token_hash", flat=True).get(pk=link.pk) == before
+
+
+def test_the_share_panel_asks_before_rotating_or_revoking_with_htmx(alice_client, alice):
+    ShareLinkFactory(user=alice)
+
+    html = alice_client.get(reverse("prep:settings")).content.decode()
+
+    assert html.count('hx-vals=\'{"confirmed": "yes"}\'') == 2
+    assert 'hx-confirm="Revoke the link?' in html
+    assert 'hx-confirm="Rotate the link?' in html
+
+
+@pytest.mark.parametrize("url", [ROTATE_URL, REVOKE_URL])
+def test_an_unconfirmed_htmx_rotate_or_revoke_changes_nothing(alice_client, alice_link, url):
+    before = ShareLink.objects.values_list("token_hash", flat=True).get(pk=alice_link.pk)
+
+    response = alice_client.post(url, headers=HTMX)
+
+    assert response.status_code == 400
+    assert "Confirm first: nothing was changed." in response.content.decode()
+    assert ShareLink.objects.values_list("token_hash", flat=True).get(pk=alice_link.pk) == before

@@ -33,6 +33,7 @@ pytestmark = pytest.mark.usefixtures("catalog")
 CREATE_URL = reverse("prep:share-link-create")
 ROTATE_URL = reverse("prep:share-link-rotate")
 REVOKE_URL = reverse("prep:share-link-revoke")
+CONFIRMED = {"confirmed": "yes"}
 DELETE_URL = reverse("prep:account-delete")
 NOT_AVAILABLE = "This link is not available"
 URL_SAFE_TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")
@@ -89,7 +90,7 @@ def not_found_body(mentor) -> bytes:
 
 def test_token_is_256_random_bits_as_43_url_safe_characters(alice_client, alice_e5):
     tokens = [_issued_token(alice_client.post(CREATE_URL, {"expiry_days": "0"}))]
-    tokens += [_issued_token(alice_client.post(ROTATE_URL)) for _ in range(9)]
+    tokens += [_issued_token(alice_client.post(ROTATE_URL, CONFIRMED)) for _ in range(9)]
 
     for token in tokens:
         assert URL_SAFE_TOKEN.fullmatch(token)
@@ -185,7 +186,7 @@ def _one_character_long(link, owner_client) -> str:
 
 
 def _revoked(link, owner_client) -> str:
-    assert owner_client.post(REVOKE_URL).status_code == 302
+    assert owner_client.post(REVOKE_URL, CONFIRMED).status_code == 302
     return link.token
 
 
@@ -195,7 +196,7 @@ def _expired(link, owner_client) -> str:
 
 
 def _rotated(link, owner_client) -> str:
-    assert owner_client.post(ROTATE_URL).status_code == 200
+    assert owner_client.post(ROTATE_URL, CONFIRMED).status_code == 200
     return link.token
 
 
@@ -265,7 +266,7 @@ def test_an_unknown_list_behind_a_live_token_answers_the_same_404_page(
 def test_revoking_takes_effect_on_the_very_next_request(alice_client, alice_link, mentor):
     assert mentor.get(_list(alice_link.token)).status_code == 200
 
-    alice_client.post(REVOKE_URL, headers={"HX-Request": "true"})
+    alice_client.post(REVOKE_URL, CONFIRMED, headers={"HX-Request": "true"})
 
     assert mentor.get(_list(alice_link.token)).status_code == 404
     assert mentor.get(_dashboard(alice_link.token)).status_code == 404
@@ -274,7 +275,7 @@ def test_revoking_takes_effect_on_the_very_next_request(alice_client, alice_link
 def test_revoking_one_candidates_link_leaves_anothers_working(alice_client, alice_link, mentor):
     dana = ShareLinkFactory(user=UserFactory(username="dana"))
 
-    alice_client.post(REVOKE_URL)
+    alice_client.post(REVOKE_URL, CONFIRMED)
 
     assert mentor.get(_dashboard(dana.token)).status_code == 200
 
@@ -475,6 +476,6 @@ def test_the_runserver_request_line_is_redacted(alice_link, caplog):
 def test_the_candidates_own_share_controls_are_logged_as_they_are(alice_client, caplog):
     caplog.set_level(logging.INFO)
 
-    alice_client.post(ROTATE_URL)
+    alice_client.post(ROTATE_URL, CONFIRMED)
 
     assert "Not Found: /settings/share/rotate/" in [r.getMessage() for r in caplog.records]

@@ -187,8 +187,27 @@ def test_editing_a_story_changes_its_text_areas_and_state(alice_client, alices_s
     assert "Drafts only" in _row(page, RESULTS)
 
 
-def test_deleting_a_story_removes_it_and_reopens_the_gap(alice_client, alices_story):
+def test_deleting_a_story_asks_first_and_deletes_nothing_until_confirmed(
+    alice_client, alices_story
+):
     response = alice_client.post(_delete(alices_story))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Delete “Alice&#x27;s first story”?" in html
+    assert '<input type="hidden" name="confirmed" value="yes">' in html
+    assert f'action="{_delete(alices_story)}"' in html
+    assert Story.objects.filter(pk=alices_story.pk).exists()
+
+
+def test_the_story_form_asks_before_deleting_with_javascript_on(alice_client, alices_story):
+    html = alice_client.get(reverse("prep:story-edit", args=[alices_story.pk])).content.decode()
+
+    assert 'data-confirm="Delete “Alice&#x27;s first story”? This cannot be undone."' in html
+
+
+def test_deleting_a_story_removes_it_and_reopens_the_gap(alice_client, alices_story):
+    response = alice_client.post(_delete(alices_story), {"confirmed": "yes"})
 
     assert response.status_code == 302
     assert response["Location"] == STORIES

@@ -37,7 +37,7 @@ from prep.models import (
     Story,
     record_activity,
 )
-from prep.views.responses import bad_request, form_errors
+from prep.views.responses import bad_request, confirm_page, confirmed, form_errors
 
 # --- ML system design workspace ----------------------------------------------------------------
 
@@ -233,6 +233,14 @@ def _story_form(request: HttpRequest, story: Story) -> HttpResponse:
 @login_required
 def story_delete(request: HttpRequest, pk: int) -> HttpResponse:
     story = get_object_or_404(Story, pk=pk, user=request.user)
+    if not confirmed(request):
+        return confirm_page(
+            request,
+            title=f"Delete “{story.title}”?",
+            message="The story, its notes and its rehearsal reviews go, and cannot be restored.",
+            button="Delete the story",
+            cancel_url=story.get_absolute_url(),
+        )
     story.delete()
     messages.success(request, f"Deleted “{story.title}”.")
     return redirect("prep:stories")

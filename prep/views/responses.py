@@ -20,6 +20,26 @@ def bad_request(request: HttpRequest, message: str) -> HttpResponse:
     return render(request, "prep/bad_request.html", {"message": message}, status=400)
 
 
+def confirmed(request: HttpRequest) -> bool:
+    """Whether a destructive post says it was confirmed: by the confirmation page's form, by a
+    static script's dialog (data-confirm) or by htmx's (hx-confirm with hx-vals)."""
+    return request.POST.get("confirmed") == "yes"
+
+
+def confirm_page(
+    request: HttpRequest, *, title: str, message: str, button: str, cancel_url: str
+) -> HttpResponse:
+    """Ask first, without JavaScript: the same post again, with `confirmed=yes`."""
+    context = {
+        "title": title,
+        "message": message,
+        "button": button,
+        "cancel_url": cancel_url,
+        "action": request.path,
+    }
+    return render(request, "prep/confirm.html", context)
+
+
 def back(request: HttpRequest, anchor: str = "") -> HttpResponse:
     """Redirect a plain form post back to the page it came from (only ever this site)."""
     target = request.POST.get("next", "")

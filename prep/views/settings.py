@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from prep.forms import DeleteAccountForm, ProfileForm, ShareOptionsForm
 from prep.models import Profile, ShareLink
 from prep.views.accounts import profile_form
+from prep.views.responses import bad_request, confirm_page, confirmed
 
 
 @require_http_methods(["GET", "POST"])
@@ -80,6 +81,13 @@ def share_link_create(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def share_link_rotate(request: HttpRequest) -> HttpResponse:
+    if not confirmed(request):
+        return _confirm_share(
+            request,
+            title="Rotate your share link?",
+            message="The link you shared stops working at once, and a new one replaces it.",
+            button="Rotate the link",
+        )
     with transaction.atomic():
         link = get_object_or_404(ShareLink.objects.select_for_update(), user=request.user)
         token = link.issue()
@@ -89,6 +97,13 @@ def share_link_rotate(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def share_link_revoke(request: HttpRequest) -> HttpResponse:
+    if not confirmed(request):
+        return _confirm_share(
+            request,
+            title="Revoke your share link?",
+            message="It stops working at once for whoever has it. You can create a new one later.",
+            button="Revoke the link",
+        )
     with transaction.atomic():
         link = get_object_or_404(ShareLink.objects.select_for_update(), user=request.user)
         link.revoke()
@@ -96,6 +111,13 @@ def share_link_revoke(request: HttpRequest) -> HttpResponse:
         messages.success(request, "Share link revoked. It stopped working immediately.")
         return redirect(reverse("prep:settings") + "#share")
     return _share_panel(request, revoked=True)
+
+
+def _confirm_share(request: HttpRequest, **text: str) -> HttpResponse:
+    get_object_or_404(ShareLink, user=request.user)  # Nothing to confirm without a link.
+    if request.htmx:  # htmx sends confirmed=yes once its dialog is accepted.
+        return bad_request(request, "Confirm first: nothing was changed.")
+    return confirm_page(request, cancel_url=reverse("prep:settings") + "#share", **text)
 
 
 @require_POST

@@ -46,8 +46,15 @@ def test_mentor_sees_progress_through_the_link_until_it_is_revoked(
     expect(mentor.locator("#problem-two-sum")).to_contain_text("Solved")
     expect(mentor.get_by_label("Status of Two Sum", exact=True)).to_have_count(0)
 
+    # A dialog asks first; dismissing it changes nothing, accepting it revokes.
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    page.get_by_role("button", name="Revoke link").click()
+    expect(page.get_by_role("button", name="Revoke link")).to_be_visible()
+    questions = []
+    page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.accept()))
     page.get_by_role("button", name="Revoke link").click()
     expect(page.get_by_text("Link revoked. It stopped working immediately.")).to_be_visible()
+    assert questions == ["Revoke the link? It stops working at once for whoever has it."]
     expect(page.get_by_role("button", name="Create share link")).to_be_visible()
 
     mentor.goto(url)
@@ -67,6 +74,7 @@ def test_rotating_in_the_browser_stops_the_old_link(page, new_context, live_serv
     page.get_by_role("button", name="Create share link").click()
     old = page.get_by_label("Share link", exact=True).input_value()
 
+    page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Rotate link").click()
     expect(page.get_by_label("Share link", exact=True)).not_to_have_value(old)
     new = page.get_by_label("Share link", exact=True).input_value()
@@ -115,6 +123,9 @@ def test_sharing_works_with_javascript_off(
     expect(mentor.locator("#solved-count")).to_have_text("0 of 150")
 
     nojs.get_by_role("button", name="Revoke link").click()
+    # Without JavaScript a page asks first.
+    expect(nojs.get_by_role("heading", name="Revoke your share link?")).to_be_visible()
+    nojs.get_by_role("button", name="Revoke the link").click()
     expect(nojs).to_have_url(re.compile(r"/settings/#share$"))
     expect(nojs.get_by_text("Share link revoked. It stopped working immediately.")).to_be_visible()
     mentor.reload()
