@@ -34,6 +34,13 @@ class Timer:
         return "paused" if self.clock.is_paused else "running"
 
     @property
+    def overtime(self) -> int:
+        """Seconds past the planned total, 0 while within it."""
+        if self.state == "not-started":
+            return 0
+        return max(0, self.elapsed - self.total_seconds)
+
+    @property
     def steps_json(self) -> str:
         return json.dumps(self.steps)
 

@@ -562,3 +562,29 @@ def test_a_catalogue_prompt_with_attempts_cannot_be_deleted(alice_client):
 
     with pytest.raises(RestrictedError):
         prompt.delete()
+
+
+def test_a_session_past_its_45_minutes_says_time_is_up(alice_client, alice):
+    DesignAttemptFactory(
+        user=alice,
+        prompt=PracticePrompt.objects.get(slug=PROMPT),
+        started_at=timezone.now() - timedelta(minutes=50),
+    )
+
+    page = alice_client.get(PAGE).content.decode()
+
+    assert re.search(r'<section id="timer" class="card timer overtime"', page)
+    assert re.search(r"Time is up: 5:0\d over\.", page)
+
+
+def test_a_session_within_its_time_says_nothing_is_up(alice_client, alice):
+    DesignAttemptFactory(
+        user=alice,
+        prompt=PracticePrompt.objects.get(slug=PROMPT),
+        started_at=timezone.now() - timedelta(minutes=10),
+    )
+
+    page = alice_client.get(PAGE).content.decode()
+
+    assert "Time is up" not in page
+    assert 'class="card timer"' in page

@@ -1,6 +1,7 @@
 // Session and mock timers. The server keeps the clock (start, pauses, end) and renders the
 // elapsed seconds into the page; this script only counts on from there, highlights the step
-// the user should be on, and announces step changes to screen readers.
+// the user should be on, and says when a part's time is up and when the round's is, on the
+// page and to screen readers.
 (function () {
   function format(seconds) {
     seconds = Math.max(0, Math.floor(seconds));
@@ -27,7 +28,10 @@
     var clock = timer.querySelector("[data-clock-elapsed]");
     var announce = timer.querySelector("[data-clock-announce]");
     var items = timer.querySelectorAll("[data-step]");
+    var state = timer.querySelector("[data-clock-state]");
+    var total = steps.reduce(function (sum, step) { return sum + step.seconds; }, 0);
     var shown = -1;
+    var overAnnounced = timer.classList.contains("overtime");
 
     function tick() {
       if (!document.body.contains(timer)) return clearInterval(interval);
@@ -40,8 +44,20 @@
           if (i === index) item.setAttribute("aria-current", "step");
           else item.removeAttribute("aria-current");
         });
-        if (shown !== -1 && steps[index]) announce.textContent = "Now: " + steps[index].label;
+        if (shown !== -1 && steps[index] && steps[shown]) {
+          announce.textContent = "Time is up for " + steps[shown].label + ". Now: " +
+            steps[index].label + ".";
+        }
         shown = index;
+      }
+      if (total && elapsed >= total) {
+        timer.classList.add("overtime");
+        state.textContent = state.dataset.clockStateText + " Time is up: " +
+          format(elapsed - total) + " over.";
+        if (!overAnnounced) {
+          announce.textContent = "Time is up for the whole round.";
+          overAnnounced = true;
+        }
       }
     }
     var interval = setInterval(tick, 1000);

@@ -1,0 +1,33 @@
+"""A practice session's timer says when its time is up, on the page and to screen readers."""
+
+import re
+from datetime import timedelta
+
+from django.contrib.auth.models import User
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from prep.models import DesignAttempt, DesignStage, PracticePrompt
+from tests.browser.journeys import onboard, sign_up
+
+PROMPT = "people-you-may-follow"
+
+
+def test_the_session_timer_says_time_is_up_when_the_round_runs_out(page, live_server, catalog):
+    sign_up(page, live_server.url, "timekeeper")
+    onboard(page)
+    total = sum(stage.minutes for stage in DesignStage.objects.active()) * 60
+    # A session started so long ago that its 45 minutes run out three seconds after loading.
+    DesignAttempt.objects.create(
+        user=User.objects.get(username="timekeeper"),
+        prompt=PracticePrompt.objects.get(slug=PROMPT),
+        started_at=timezone.now() - timedelta(seconds=total - 3),
+    )
+
+    page.goto(f"{live_server.url}/ml-design/prompts/{PROMPT}/")
+    timer = page.get_by_role("region", name="Session timer")
+    expect(timer).not_to_contain_text("Time is up")
+
+    expect(timer).to_contain_text(re.compile(r"Time is up: 0:0\d over\."), timeout=10_000)
+    expect(timer).to_have_class(re.compile(r"\bovertime\b"))
+    expect(timer.locator("[data-clock-announce]")).to_have_text("Time is up for the whole round.")
