@@ -6,7 +6,9 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -626,6 +628,7 @@ def test_a_strangers_mock_is_404_everywhere_and_unchanged(alice_client, bob, bob
 
 ANONYMOUS = [
     ("post", "mock-start"),
+    ("get", "mock-start"),
     ("get", "mock-detail"),
     ("post", "mock-reroll"),
     ("post", "mock-timer"),
@@ -647,7 +650,7 @@ def test_anonymous_visitor_is_sent_to_log_in(client, bob, bobs_mock, method, nam
 
 
 WRONG_METHOD = [
-    ("get", "mock-start"),
+    ("put", "mock-start"),
     ("post", "mock-detail"),
     ("get", "mock-reroll"),
     ("get", "mock-timer"),
@@ -718,3 +721,42 @@ def test_dashboard_query_budget_is_the_same_with_one_or_thirty_mocks(
         page = _page(alice_client, DASHBOARD)
 
     assert page.count("(solved with hints)") == 2 * min(mocks, 5)
+
+
+# --- The history page --------------------------------------------------------------------------
+
+
+def test_the_mocks_page_lists_every_mock_newest_first_with_how_it_went(
+    alice_client, alice, alice_e5, bob, bobs_mock
+):
+    problems = list(Problem.objects.filter(pk__in=_meta_candidates())[:3])
+    older = MockRoundFactory(user=alice, started_at=timezone.now() - timedelta(days=3))
+    MockProblem.objects.create(
+        mock=older, problem=problems[0], position=1, outcome="hints", minutes=22
+    )
+    newer = MockRoundFactory(user=alice, started_at=timezone.now() - timedelta(hours=1))
+    MockProblem.objects.create(mock=newer, problem=problems[1], position=1)
+
+    response = alice_client.get(START)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.index(newer.get_absolute_url()) < html.index(older.get_absolute_url())
+    assert f'{problems[0].title} <span class="muted">(solved with hints, 22 min)' in html
+    assert "Finish and record" in html
+    assert bobs_mock.get_absolute_url() not in html  # bob's mocks are bob's
+    assert 'aria-current="page">Mocks</a>' in html
+
+
+def test_the_mocks_page_costs_the_same_with_one_or_thirty_mocks(
+    alice_client, alice, alice_e5, django_assert_max_num_queries
+):
+    _past_mocks(alice, 1)
+    with CaptureQueriesContext(connection) as one:
+        alice_client.get(START)
+    _past_mocks(alice, 29)
+
+    with django_assert_max_num_queries(len(one)):
+        response = alice_client.get(START)
+
+    assert response.content.decode().count("<tr>") == 30 + 1  # the header row too

@@ -30,6 +30,7 @@ from prep.models import (
     DesignAttempt,
     DesignStage,
     FocusArea,
+    MockProblem,
     MockRound,
     PracticePrompt,
     Profile,
@@ -249,16 +250,35 @@ def story_delete(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Timed mock phone screens ------------------------------------------------------------------
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def mock_start(request: HttpRequest) -> HttpResponse:
+    """GET: every mock phone screen so far, and a button to start one; POST starts one."""
     profile = Profile.objects.for_user(request.user)
     if profile is None:
         return redirect("prep:onboarding")
+    if request.method == "GET":
+        return _mock_history(request, profile)
     mock = mocks.start_mock(request.user, profile)
     if not mock.problems.exists():
         messages.error(request, "There are no easy or medium problems to pick from yet.")
     return redirect(mock)
+
+
+MOCK_HISTORY_LIMIT = 200
+
+
+def _mock_history(request: HttpRequest, profile: Profile) -> HttpResponse:
+    rounds = (
+        MockRound.objects.filter(user=request.user)
+        .select_related("level", "company")
+        .prefetch_related(
+            Prefetch("problems", queryset=MockProblem.objects.select_related("problem"))
+        )
+        .order_by("-started_at", "-pk")[:MOCK_HISTORY_LIMIT]
+    )
+    context = {"profile": profile, "level": profile.target_level, "mocks": list(rounds)}
+    return render(request, "prep/mock_history.html", context)
 
 
 def _mock(request: HttpRequest, pk: int) -> MockRound:
