@@ -258,7 +258,9 @@ def _design_items(user) -> list[plan.Item]:
 def _story_items(user) -> list[plan.Item]:
     """A story to write for each focus area without one, then rehearsed; drafted stories to
     rehearse."""
-    tagged = Story.focus_areas.through.objects.filter(story__user=user, focusarea=OuterRef("pk"))
+    # An area counts as covered once a whole story (all four STAR parts) is tagged with it.
+    whole = Story.objects.complete().filter(user=user)
+    tagged = Story.focus_areas.through.objects.filter(story__in=whole, focusarea=OuterRef("pk"))
     areas = FocusArea.objects.active().exclude(Exists(tagged))
     items = []
     for area in areas:

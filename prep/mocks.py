@@ -56,7 +56,8 @@ def start_mock(user, profile: Profile) -> MockRound:
     mock = MockRound(user=user, level=level, company=profile.target_company)
     if level.has_behavioral_phone_screen:
         # Practise a gap first: a focus area with no story yet; otherwise one of the stories.
-        covered = Story.focus_areas.through.objects.filter(story__user=user).values("focusarea_id")
+        whole = Story.objects.complete().filter(user=user)
+        covered = Story.focus_areas.through.objects.filter(story__in=whole).values("focusarea_id")
         gaps = list(FocusArea.objects.active().exclude(pk__in=covered))
         stories = list(Story.objects.filter(user=user))
         if gaps:

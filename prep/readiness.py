@@ -270,9 +270,9 @@ def _behavioral_score(user) -> tuple[float | None, int, int]:
     stories whose four STAR parts are written count (a title tagged with every area is not a
     story yet). None until the user has written a story."""
     areas = list(FocusArea.objects.active().values_list("pk", flat=True))
-    tagged = Story.focus_areas.through.objects.filter(story__user=user, focusarea_id__in=areas)
-    for part in Story.STAR_PARTS:
-        tagged = tagged.exclude(**{f"story__{part}": ""})
+    tagged = Story.focus_areas.through.objects.filter(
+        story__in=Story.objects.complete().filter(user=user), focusarea_id__in=areas
+    )
     states = defaultdict(set)
     for area_id, state in tagged.values_list("focusarea_id", "story__state"):
         states[area_id].add(state)
@@ -371,13 +371,15 @@ def recent_activity(user, limit: int = 8) -> list[ProblemEvent]:
 
 
 def coverage_grid(stories: list[Story], areas: list[FocusArea]) -> list[tuple]:
-    """Rows of (area, [(story, tagged?) ...], rehearsed count, drafted count)."""
+    """Rows of (area, [(story, tagged?) ...], rehearsed count, drafted count, unfinished count):
+    a story counts as rehearsed or drafted only once its four STAR parts are written."""
     rows = []
     for area in areas:
         cells = [(story, area in story.focus_areas.all()) for story in stories]
         tagged = [story for story, hit in cells if hit]
-        rehearsed = sum(1 for story in tagged if story.state == Story.State.REHEARSED)
-        rows.append((area, cells, rehearsed, len(tagged) - rehearsed))
+        whole = [story for story in tagged if story.is_complete]
+        rehearsed = sum(1 for story in whole if story.state == Story.State.REHEARSED)
+        rows.append((area, cells, rehearsed, len(whole) - rehearsed, len(tagged) - len(whole)))
     return rows
 
 

@@ -36,7 +36,7 @@ class Timer:
     @property
     def overtime(self) -> int:
         """Seconds past the planned total, 0 while within it."""
-        if self.state == "not-started":
+        if self.state == "not-started" or not self.total_seconds:
             return 0
         return max(0, self.elapsed - self.total_seconds)
 

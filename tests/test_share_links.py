@@ -826,3 +826,13 @@ def test_an_unconfirmed_htmx_rotate_or_revoke_changes_nothing(alice_client, alic
     assert response.status_code == 400
     assert "Confirm first: nothing was changed." in response.content.decode()
     assert ShareLink.objects.values_list("token_hash", flat=True).get(pk=alice_link.pk) == before
+
+
+def test_creating_over_a_live_link_asks_first_and_keeps_it(alice_client, alice_link):
+    before = ShareLink.objects.values_list("token_hash", flat=True).get(pk=alice_link.pk)
+
+    response = alice_client.post(CREATE_URL, _options())
+
+    assert response.status_code == 200
+    assert "Replace your share link?" in response.content.decode()
+    assert ShareLink.objects.values_list("token_hash", flat=True).get(pk=alice_link.pk) == before

@@ -354,3 +354,18 @@ def test_stories_page_query_budget_is_the_same_with_one_or_thirty_stories(
     assert page.count("covers") == sum(
         len(areas[n % len(areas) : n % len(areas) + 2]) for n in range(stories)
     )
+
+
+def test_an_unfinished_story_says_so_in_the_coverage_grid(alice_client, alice):
+    StoryFactory(
+        user=alice,
+        title="Half written",
+        task="",
+        state=Story.State.REHEARSED,
+        focus_areas=[FocusArea.objects.get(slug=CONFLICT)],
+    )
+
+    row = _row(_page(alice_client), CONFLICT)
+
+    assert "Not finished" in row
+    assert "write all four parts to count it" in row

@@ -118,6 +118,12 @@ class StageWork(models.Model):
         return f"{self.attempt}: {self.stage}"
 
 
+class StoryQuerySet(models.QuerySet):
+    def complete(self):
+        """Stories whose four STAR parts are written: the ones readiness and the plan count."""
+        return self.exclude(situation="").exclude(task="").exclude(action="").exclude(result="")
+
+
 class Story(models.Model):
     """A behavioral story in the Situation, Task, Action, Result shape, plus the lesson."""
 
@@ -142,6 +148,8 @@ class Story(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = StoryQuerySet.as_manager()
+
     class Meta:
         ordering = ["-updated_at"]
         verbose_name_plural = "stories"
@@ -154,7 +162,8 @@ class Story(models.Model):
 
     @property
     def is_complete(self) -> bool:
-        return all(getattr(self, part).strip() for part in self.STAR_PARTS)
+        """All four STAR parts written (the same test as `StoryQuerySet.complete`)."""
+        return all(getattr(self, part) != "" for part in self.STAR_PARTS)
 
 
 class MockRound(Timed):

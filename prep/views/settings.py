@@ -64,6 +64,14 @@ def _share_url(request: HttpRequest, token: str) -> str:
 @login_required
 def share_link_create(request: HttpRequest) -> HttpResponse:
     link = ShareLink.objects.filter(user=request.user).first() or ShareLink(user=request.user)
+    if link.is_active and not confirmed(request):
+        # A stale tab still showing "Create": issuing now would replace the live link.
+        return _confirm_share(
+            request,
+            title="Replace your share link?",
+            message="You already have a live link. A new one stops it working at once.",
+            button="Replace the link",
+        )
     form = ShareOptionsForm(request.POST, instance=link)
     if not form.is_valid():
         return _share_panel(request, status=400, share_form=form)

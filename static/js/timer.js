@@ -28,7 +28,7 @@
     var clock = timer.querySelector("[data-clock-elapsed]");
     var announce = timer.querySelector("[data-clock-announce]");
     var items = timer.querySelectorAll("[data-step]");
-    var state = timer.querySelector("[data-clock-state]");
+    var over = timer.querySelector("[data-clock-over]");
     var total = steps.reduce(function (sum, step) { return sum + step.seconds; }, 0);
     var shown = -1;
     var overAnnounced = timer.classList.contains("overtime");
@@ -52,8 +52,7 @@
       }
       if (total && elapsed >= total) {
         timer.classList.add("overtime");
-        state.textContent = state.dataset.clockStateText + " Time is up: " +
-          format(elapsed - total) + " over.";
+        over.textContent = "Time is up: " + format(elapsed - total) + " over.";
         if (!overAnnounced) {
           announce.textContent = "Time is up for the whole round.";
           overAnnounced = true;

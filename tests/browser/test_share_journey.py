@@ -4,6 +4,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
+from prep.models import ShareLink
 from tests.browser.journeys import onboard, sign_up
 
 
@@ -47,9 +48,12 @@ def test_mentor_sees_progress_through_the_link_until_it_is_revoked(
     expect(mentor.get_by_label("Status of Two Sum", exact=True)).to_have_count(0)
 
     # A dialog asks first; dismissing it changes nothing, accepting it revokes.
-    page.once("dialog", lambda dialog: dialog.dismiss())
+    dismissed = []
+    page.once("dialog", lambda dialog: (dismissed.append(1), dialog.dismiss()))
     page.get_by_role("button", name="Revoke link").click()
     expect(page.get_by_role("button", name="Revoke link")).to_be_visible()
+    assert dismissed == [1]
+    assert ShareLink.objects.get(user__username="candidate").is_active  # nothing was revoked
     questions = []
     page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.accept()))
     page.get_by_role("button", name="Revoke link").click()
