@@ -42,6 +42,7 @@ from prep.models import (
     Story,
 )
 from prep.models.coach import Activity
+from prep.readiness import Readiness
 from prep.reviews import SET_ASIDE
 
 # Minutes per problem by difficulty: Grind 75's published estimates average about these.
@@ -373,12 +374,16 @@ def plan_weeks(profile: Profile, today: date) -> int:
     return math.ceil(days / 7)
 
 
-def coach_for(user, profile: Profile) -> "Coach":
-    """The candidate's plan from today, reviews due, what they did today, and their activity."""
+def coach_for(user, profile: Profile, *, readiness: "Readiness | None" = None) -> "Coach":
+    """The candidate's plan from today, reviews due, what they did today, and their activity.
+    A page that worked out `readiness` already passes it, for its company lists and loop."""
     today = profile.today()
     minutes = estimates(user)
-    company = companies.lists_of(profile.target_company)
-    loop = Loop.objects.for_target(profile.target_company, profile.target_level)
+    if readiness is not None:
+        company, loop = readiness.company, readiness.loop
+    else:
+        company = companies.lists_of(profile.target_company)
+        loop = Loop.objects.for_target(profile.target_company, profile.target_level)
     items = [
         *_learn_items(user),
         *_problem_items(user, profile, company, minutes),

@@ -68,8 +68,8 @@ NOT_AVAILABLE = "This link is not available"
 # reason, never to make room for a query per row.
 # The mentor also sees the pacing and the activity heatmap: the candidate's plan from what is
 # left (Learn, problems, design, stories), reviews ahead, today's work, the week's work per
-# round, recent mocks and the heatmap, +19.
-SHARE_DASHBOARD_QUERIES = 29 + 19
+# round, recent mocks and the heatmap, +17 (company lists and loop come from readiness).
+SHARE_DASHBOARD_QUERIES = 29 + 17
 SHARE_LIST_QUERIES = 15
 
 

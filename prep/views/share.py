@@ -75,7 +75,7 @@ def share_dashboard(request: HttpRequest, link: ShareLink, token: str) -> HttpRe
     context = {"owner": owner, "link": link, "token": token, "profile": profile}
     if profile is not None:
         context.update(dashboard_context(owner, profile, list_url=_list_url(token), read_only=True))
-        context["coach"] = coach.coach_for(owner, profile)
+        context["coach"] = coach.coach_for(owner, profile, readiness=context["readiness"])
     if link.shows_stories:
         context["stories"] = owner.stories.prefetch_related("focus_areas")
     if link.shows_design_notes:
