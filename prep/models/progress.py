@@ -161,6 +161,12 @@ class ProblemProgress(models.Model):
         return True
 
 
+class ProblemEventQuerySet(models.QuerySet):
+    def history(self, user, problem, limit: int = 50):
+        """The user's latest status changes on a problem, newest first: its page's history."""
+        return self.filter(user=user, problem=problem)[:limit]
+
+
 class ProblemEvent(models.Model):
     """A status change of a problem by a candidate: the problem's history and recent activity."""
 
@@ -171,6 +177,8 @@ class ProblemEvent(models.Model):
     old_status = models.CharField(max_length=20, choices=Status.choices)
     status = models.CharField(max_length=20, choices=Status.choices)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    objects = ProblemEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -169,7 +169,7 @@ def problem_status_oob(request: HttpRequest, problem: Problem) -> str:
         .values_list("status", flat=True)
         .first()
     )
-    history = ProblemEvent.objects.filter(user=request.user, problem=problem)[:50]
+    history = ProblemEvent.objects.history(request.user, problem)
     context = {"problem": problem, "status": status, "history": history, "oob": True}
     return render_to_string(
         "prep/problem_detail.html#status-control", context, request

@@ -119,7 +119,7 @@ def _problem_context(request, problem: Problem, mine: ProblemProgress | None, fo
         "status": mine.status if mine else Status.NOT_STARTED,
         "form": form or ProgressForm(instance=mine or ProblemProgress(problem=problem)),
         "memberships": memberships,
-        "history": ProblemEvent.objects.filter(user=request.user, problem=problem)[:50],
+        "history": ProblemEvent.objects.history(request.user, problem),
         **review_panel(request.user, problem),
         "mock_attempts": MockProblem.objects.filter(
             mock__user=request.user, problem=problem, mock__is_recorded=True
@@ -268,7 +268,7 @@ def _after_tick(
             return reswap(retarget(response, "#dashboard-panels"), "outerHTML")
     html = render_to_string(template, context, request)
     if problem is not None and page == problem.get_absolute_url():
-        history = ProblemEvent.objects.filter(user=request.user, problem=problem)[:50]
+        history = ProblemEvent.objects.history(request.user, problem)
         html += render_to_string(
             "prep/problem_detail.html#history", {"history": history, "oob": True}
         )
