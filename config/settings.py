@@ -67,7 +67,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "prep.http.HtmxLoginRedirectMiddleware",
+    "prep.http.ExpiredSessionMiddleware",
     # Last, so a lockout answers before any view runs.
     "axes.middleware.AxesMiddleware",
 ]
@@ -124,6 +124,9 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "prep:home"
 LOGOUT_REDIRECT_URL = "prep:home"
+# A form posted after logging out in another tab fails the CSRF check: send its writer to log in
+# again, with a message, instead of a bare 403.
+CSRF_FAILURE_VIEW = "prep.http.csrf_failure"
 
 # Lock a username at one IP address out after five failed logins, for an hour.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))

@@ -4,17 +4,128 @@ from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import resolve_url
+from django.urls import Resolver404, resolve, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.csrf import csrf_failure as django_csrf_failure
 from django_htmx.http import HttpResponseClientRedirect
 
+# Where a form's unsaved text waits, in the session, while its writer logs in again.
+STASH_KEY = "prep_unsaved_form"
+# Enough for the longest notes field (20,000 characters) with room to spare; a bigger body is not
+# a user's typing and is not kept.
+STASH_MAX_CHARS = 60_000
+# The forms whose text is kept over a login (each page that shows one puts it back).
+TEXT_FORMS = {"prep:problem-progress", "prep:stage-work", "prep:story-create", "prep:story-edit"}
+NOT_SAVED = "Your session had ended, so your last change was not saved. Log in and make it again."
+TEXT_KEPT = (
+    "Your session had ended, so what you typed was not saved yet. Log in, and it is waiting "
+    "on the page for you to save."
+)
 
-class HtmxLoginRedirectMiddleware:
-    """Send an htmx request whose session expired to the login page with a full page load.
 
-    Without this, htmx follows the login redirect and swaps the login form into a table row.
-    After logging in, the user returns to the page they were on, not to the fragment endpoint.
+def _page_path(request: HttpRequest, url: str | None) -> str | None:
+    """The local path (and query) of `url` when it is a page of this site, else None."""
+    if not url or not url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return None
+    parts = urlsplit(url)
+    if not parts.path.startswith("/"):
+        return None
+    try:
+        resolve(parts.path)
+    except Resolver404:
+        return None
+    if parts.path == resolve_url(settings.LOGIN_URL):
+        return None
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def page_before(request: HttpRequest) -> str:
+    """The page a POST came from, so a login can send the user back to it (never to the POST-only
+    address itself). htmx says which page it is on; a plain form relies on the Referer, which
+    browsers send to the same origin; without either, the home page."""
+    htmx = getattr(request, "htmx", None)
+    if htmx and htmx.current_url:
+        return _page_path(request, htmx.current_url) or _form_page(request)
+    return _page_path(request, request.headers.get("referer")) or _form_page(request)
+
+
+def _form_page(request: HttpRequest) -> str:
+    """The page that shows the text form posted to, for a browser that sends no Referer."""
+    try:
+        match = resolve(request.path)
+    except Resolver404:
+        return "/"
+    if match.view_name == "prep:problem-progress":
+        return reverse("prep:problem-detail", kwargs=match.kwargs)
+    if match.view_name == "prep:stage-work":
+        return reverse("prep:prompt-detail", kwargs={"slug": match.kwargs["slug"]})
+    if match.view_name in {"prep:story-create", "prep:story-edit"}:
+        return request.path
+    return "/"
+
+
+def _stash(request: HttpRequest, page: str) -> bool:
+    """Keep what a notes or story form held, for the page it came from to put back. The CSRF
+    check has passed, so the text came from our own page. Ticks and the like are not kept: they
+    are one click to make again, and the message says they were not saved."""
+    try:
+        if resolve(request.path).view_name not in TEXT_FORMS:
+            return False
+    except Resolver404:
+        return False
+    fields = {
+        name: request.POST.getlist(name)
+        for name in request.POST
+        if name not in {"csrfmiddlewaretoken", "confirmed"}
+    }
+    if not any(value.strip() for values in fields.values() for value in values):
+        return False
+    if sum(len(value) for values in fields.values() for value in values) > STASH_MAX_CHARS:
+        return False
+    request.session[STASH_KEY] = {
+        "page": page.split("?")[0],
+        "action": request.path,
+        "fields": fields,
+    }
+    return True
+
+
+def take_unsaved(request: HttpRequest, action: str, prefix: str = "") -> dict | None:
+    """What a form posted to `action` held when the session had ended, as a form's `initial`
+    (names without `prefix`), once; None when nothing waits for this form."""
+    stashed = request.session.get(STASH_KEY)
+    if not stashed or stashed.get("action") != action:
+        return None
+    del request.session[STASH_KEY]
+    messages.info(
+        request,
+        "Here is what you typed before your session ended. It is not saved yet: save it now.",
+    )
+    start = f"{prefix}-" if prefix else ""
+    return {
+        name.removeprefix(start): values if len(values) > 1 else values[0]
+        for name, values in stashed["fields"].items()
+        if name.startswith(start) and values
+    }
+
+
+class ExpiredSessionMiddleware:
+    """Send a user whose session ended to the login page, and back to the page they were on.
+
+    A GET keeps Django's behaviour (the login page, then the page asked for). A request that
+    changes something (a tick, a save) cannot be replayed after a login, and its address often
+    answers POST only, so instead:
+    - the login's `next` is the page the user was on;
+    - a message on the login page says the change was not saved;
+    - a plain form's text is kept in the session, and the page puts it back into the form once
+      the user has logged in (drafts.js also keeps it in the browser while JavaScript runs);
+    - htmx gets a full-page redirect, so the login form is not swapped into a table row.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
@@ -22,11 +133,52 @@ class HtmxLoginRedirectMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
+        if response.status_code != 302 or request.user.is_authenticated:
+            return response
+        if urlsplit(response["Location"]).path != resolve_url(settings.LOGIN_URL):
+            return response
+        if getattr(response, "session_ended", False):  # csrf_failure has answered already.
+            return response
         htmx = getattr(request, "htmx", None)
-        if not htmx or response.status_code != 302:
-            return response
-        login_path = resolve_url(settings.LOGIN_URL)
-        if urlsplit(response["Location"]).path != login_path:
-            return response
-        back_to = htmx.current_url_abs_path or "/"
-        return HttpResponseClientRedirect(redirect_to_login(back_to)["Location"])
+        if request.method in ("GET", "HEAD"):
+            if not htmx:
+                return response
+            return HttpResponseClientRedirect(redirect_to_login(page_before(request))["Location"])
+        return expired_session(request)
+
+
+def expired_session(request: HttpRequest) -> HttpResponse:
+    """Answer a change made after the session ended (see ExpiredSessionMiddleware)."""
+    page = page_before(request)
+    htmx = getattr(request, "htmx", None)
+    if htmx:
+        messages.warning(request, NOT_SAVED)
+        return HttpResponseClientRedirect(redirect_to_login(page)["Location"])
+    messages.warning(request, TEXT_KEPT if _stash(request, page) else NOT_SAVED)
+    return HttpResponseRedirect(redirect_to_login(page)["Location"])
+
+
+def _is_app_page(path: str) -> bool:
+    """Whether `path` belongs to the signed-in part of the app (not login, sign-up or reset)."""
+    try:
+        return resolve(path).namespace == "prep"
+    except Resolver404:
+        return False
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form posted after logging out in another tab fails the CSRF check (logging out changes
+    the token). When nobody is logged in any more, that is an ended session: say so and offer
+    the login, rather than a bare 403. The text is not kept: without a valid token it may not
+    have come from our page. Anything else is Django's own 403."""
+    user = getattr(request, "user", None)
+    if user is not None and not user.is_authenticated and _is_app_page(request.path):
+        messages.warning(request, NOT_SAVED)
+        location = redirect_to_login(page_before(request))["Location"]
+        if getattr(request, "htmx", None):
+            response = HttpResponseClientRedirect(location)
+        else:
+            response = HttpResponseRedirect(location)
+        response.session_ended = True
+        return response
+    return django_csrf_failure(request, reason)

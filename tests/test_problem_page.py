@@ -237,7 +237,8 @@ def test_anonymous_visitor_is_sent_to_log_in(client, url):
     response = client.post(url, {"minutes_spent": "1"}) if url == SAVE else client.get(url)
 
     assert response.status_code == 302
-    assert response["Location"] == f"{reverse('login')}?next={url}"
+    # Saving sends the user back to the problem's page, never to the address that takes POSTs.
+    assert response["Location"] == f"{reverse('login')}?next={PAGE}"
     assert ProblemProgress.objects.count() == 0
 
 

@@ -26,6 +26,7 @@ from prep.forms import (
     StoryForm,
     TimerForm,
 )
+from prep.http import take_unsaved
 from prep.models import (
     DesignAttempt,
     DesignStage,
@@ -51,7 +52,16 @@ def _prompt(request: HttpRequest, slug: str) -> PracticePrompt:
 @login_required
 def prompt_detail(request: HttpRequest, slug: str) -> HttpResponse:
     prompt = _prompt(request, slug)
-    return render(request, "prep/prompt_detail.html", _workspace(request, prompt))
+    context = _workspace(request, prompt)
+    # A stage's notes posted after the session had ended are put back into that stage's form.
+    for i, (stage, work, _) in enumerate(context["stages"]):
+        action = reverse("prep:stage-work", args=[prompt.slug, stage.slug])
+        if unsaved := take_unsaved(request, action, prefix=stage.slug):
+            form = StageWorkForm(instance=work, prefix=stage.slug, initial=unsaved)
+            context["stages"][i] = (stage, work, form)
+            context["unsaved_stage"] = stage.slug
+            break
+    return render(request, "prep/prompt_detail.html", context)
 
 
 def _workspace(request: HttpRequest, prompt: PracticePrompt, **extra) -> dict:
@@ -214,7 +224,11 @@ def story_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _story_form(request: HttpRequest, story: Story) -> HttpResponse:
-    form = StoryForm(request.POST or None, instance=story)
+    unsaved = None
+    if request.method == "GET":
+        unsaved = take_unsaved(request, request.path)
+    form = StoryForm(request.POST or None, instance=story, initial=unsaved)
+    draft = f"draft:story:{story.pk or 'new'}"
     if request.method == "POST":
         if form.is_valid():
             was_rehearsed = story.pk and form.initial.get("state") == Story.State.REHEARSED
@@ -224,10 +238,11 @@ def _story_form(request: HttpRequest, story: Story) -> HttpResponse:
                 if story.state == Story.State.REHEARSED and not was_rehearsed:
                     profile = Profile.objects.filter(user=request.user).first()
                     reviews.rehearsed(request.user, story, profile=profile or Profile())
-            messages.success(request, f"Saved “{story.title}”.")
+            messages.success(request, f"Saved “{story.title}”.", extra_tags=draft)
             return redirect("prep:stories")
         return render(request, "prep/story_form.html", {"form": form, "story": story}, status=400)
-    return render(request, "prep/story_form.html", {"form": form, "story": story})
+    context = {"form": form, "story": story, "unsaved": bool(unsaved)}
+    return render(request, "prep/story_form.html", context)
 
 
 @require_POST

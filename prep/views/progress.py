@@ -18,6 +18,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import reswap, retarget
 
 from prep import readiness, reviews
+from prep.http import take_unsaved
 from prep.forms import (
     CardDoneForm,
     ChapterDoneForm,
@@ -102,7 +103,12 @@ def _problem(request: HttpRequest, slug: str) -> Problem:
 def problem_detail(request: HttpRequest, slug: str) -> HttpResponse:
     problem = _problem(request, slug)
     mine = ProblemProgress.objects.filter(user=request.user, problem=problem).first()
-    return render(request, "prep/problem_detail.html", _problem_context(request, problem, mine))
+    unsaved = take_unsaved(request, reverse("prep:problem-progress", args=[problem.slug]))
+    form = None
+    if unsaved:
+        form = ProgressForm(instance=mine or ProblemProgress(problem=problem), initial=unsaved)
+    context = _problem_context(request, problem, mine, form)
+    return render(request, "prep/problem_detail.html", {**context, "unsaved": bool(unsaved)})
 
 
 def _problem_context(request, problem: Problem, mine: ProblemProgress | None, form=None) -> dict:
