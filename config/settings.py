@@ -29,13 +29,35 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 DEBUG = env_bool("DEBUG")
 
+LOCAL_SECRET_KEY = "insecure-local-development-key-never-use-in-production"
+# Values that have appeared in this project's examples: a key copied from them is public.
+PLACEHOLDER_SECRET_KEYS = {
+    LOCAL_SECRET_KEY,
+    "change-me",
+    "changeme",
+    "replace-with-a-long-random-string",
+    "secret",
+}
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
+if not DEBUG:
+    if not SECRET_KEY:
         raise ImproperlyConfigured(
             "SECRET_KEY is not set. Set it in the environment, or set DEBUG=true for local work."
         )
-    SECRET_KEY = "insecure-local-development-key-never-use-in-production"
+    # Django's own deploy check (security.W009) calls a key weak below 50 characters, with
+    # fewer than 5 different ones, or with the prefix startproject writes.
+    if (
+        SECRET_KEY in PLACEHOLDER_SECRET_KEYS
+        or len(SECRET_KEY) < 50
+        or len(set(SECRET_KEY)) < 5
+        or SECRET_KEY.startswith("django-insecure-")
+    ):
+        raise ImproperlyConfigured(
+            "SECRET_KEY is a placeholder or too weak: use at least 50 random characters, e.g. "
+            'python -c "import secrets; print(secrets.token_urlsafe(50))".'
+        )
+elif not SECRET_KEY:
+    SECRET_KEY = LOCAL_SECRET_KEY
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -158,22 +180,53 @@ if DEBUG:
     # No collectstatic needed while developing; the manifest is for production.
     STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
 
-EMAIL_BACKEND = os.environ.get(
-    "EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend"
-    if DEBUG or not os.environ.get("EMAIL_HOST")
-    else "django.core.mail.backends.smtp.EmailBackend",
+# Password reset mails a link that logs its holder in: it must reach the user and nobody else.
+# With DEBUG off the site refuses to start without a mail server, unless PASSWORD_RESET=false
+# turns the feature off (its links and pages are then gone).
+PASSWORD_RESET_ENABLED = env_bool("PASSWORD_RESET", True)
+CONSOLE_EMAIL = "django.core.mail.backends.console.EmailBackend"
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if not DEBUG and os.environ.get("EMAIL_HOST")
+    else CONSOLE_EMAIL
 )
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+if (
+    not DEBUG
+    and PASSWORD_RESET_ENABLED
+    and EMAIL_BACKEND
+    in (
+        CONSOLE_EMAIL,
+        "django.core.mail.backends.filebased.EmailBackend",
+        "django.core.mail.backends.dummy.EmailBackend",
+    )
+):
+    raise ImproperlyConfigured(
+        "No mail server is configured, so password-reset links would be printed to the log "
+        "(or lost). Set EMAIL_HOST (and EMAIL_HOST_USER, EMAIL_HOST_PASSWORD), or set "
+        "PASSWORD_RESET=false to turn password reset off."
+    )
+EMAIL_HOST = os.environ.get("EMAIL_HOST") or "localhost"
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "MLE Prep <noreply@localhost>")
 
+# HTTPS. Production defaults are on; a plain-http local stack (docker-compose) turns them off.
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+# A load balancer's health check speaks plain http to the app.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", "0" if DEBUG else "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", True)
+# Preloading is hard to undo (browsers ship the list): only when the operator says so.
+SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", False)
+# X-Forwarded-Proto says "this came over https" only when a proxy we trust sets it; without a
+# proxy, any client could send the header.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+if TRUSTED_PROXY_COUNT:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
