@@ -13,6 +13,9 @@ account_urls = [
     if settings.PASSWORD_RESET_ENABLED or not pattern.name.startswith("password_reset")
 ]
 
+# A database outage answers 503 with Retry-After; any other error, the plain 500 page.
+handler500 = "prep.http.server_error"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/signup/", accounts.signup, name="signup"),

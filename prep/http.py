@@ -1,13 +1,16 @@
 """HTTP plumbing shared by the views."""
 
+import sys
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import resolve_url
+from django.template import loader
 from django.urls import Resolver404, resolve, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.csrf import csrf_failure as django_csrf_failure
@@ -182,3 +185,25 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
         response.session_ended = True
         return response
     return django_csrf_failure(request, reason)
+
+
+# --- Outages ----------------------------------------------------------------------------------
+
+# Seconds a client is asked to wait before trying again while the database is unreachable.
+OUTAGE_RETRY_AFTER = 30
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500. A database that does not answer (down, restarting, out of connections) is an
+    outage, not a bug: 503 with Retry-After, so browsers, htmx and monitors know to try again,
+    and service resumes by itself when the database is back (each request connects afresh).
+
+    Renders without touching the database (no user, no session, no messages), since that is
+    what just failed."""
+    error = sys.exc_info()[1]
+    outage = isinstance(error, (OperationalError, InterfaceError))
+    template = "503.html" if outage else "500.html"
+    response = HttpResponse(loader.get_template(template).render(), status=503 if outage else 500)
+    if outage:
+        response["Retry-After"] = str(OUTAGE_RETRY_AFTER)
+    return response

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from prep import reviews
 from prep.forms import ProfileForm, SignupForm
+from prep.http import OUTAGE_RETRY_AFTER
 from prep.models import Company, Level, Profile
 
 
@@ -66,5 +67,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError:
-        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+        response = JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+        response["Retry-After"] = str(OUTAGE_RETRY_AFTER)
+        return response
     return JsonResponse({"status": "ok", "database": "ok"})

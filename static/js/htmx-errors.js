@@ -13,11 +13,15 @@
   document.addEventListener("htmx:responseError", function (event) {
     var status = event.detail.xhr.status;
     if (status === 400) return;
-    report(
-      status === 403
-        ? "Your session changed in another tab. Reload the page and try again; nothing was saved."
-        : "Something went wrong (error " + status + "). Nothing was saved; reload the page and try again."
-    );
+    var text = "Something went wrong (error " + status + "). Nothing was saved; reload the page and try again.";
+    if (status === 403) {
+      text = "Your session changed in another tab. Reload the page and try again; nothing was saved.";
+    } else if (status === 503) {
+      text = "MLE Prep is briefly unavailable, so nothing was saved. Try again in a minute.";
+    } else if (status === 429) {
+      text = "Too many requests in a short time, so nothing was saved. Wait a little and try again.";
+    }
+    report(text);
   });
   document.addEventListener("htmx:sendError", function () {
     report("Could not reach the server. Check your connection; nothing was saved.");
