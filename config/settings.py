@@ -234,18 +234,16 @@ X_FRAME_OPTIONS = "DENY"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact_share_tokens": {"()": "prep.log_filters.RedactShareTokens"}},
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Share-link and password-reset tokens travel in paths; the handler that writes every line
+    # replaces them, whichever logger a record comes from (prep/log_filters.py). gunicorn's own
+    # loggers get the same filter from gunicorn.conf.py.
+    "filters": {"redact_secrets": {"()": "prep.log_filters.RedactSecrets"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_secrets"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         # Replace Django's own console handler, so each line is printed once, by the root's.
         "django": {"handlers": [], "propagate": True},
         # Axes reports every successful login at INFO; keep lockouts and failures only.
         "axes": {"level": "WARNING"},
-        # Both log request paths: a share link's token must never reach a log line.
-        **{
-            name: {"filters": ["redact_share_tokens"], "propagate": True}
-            for name in ("django.request", "django.server")
-        },
     },
 }
