@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import resolve_url
 from django.template import loader
 from django.urls import Resolver404, resolve, reverse
+from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.csrf import csrf_failure as django_csrf_failure
 from django_htmx.http import HttpResponseClientRedirect
@@ -70,6 +71,8 @@ def _form_page(request: HttpRequest) -> str:
         return reverse("prep:prompt-detail", kwargs={"slug": match.kwargs["slug"]})
     if match.view_name in {"prep:story-create", "prep:story-edit"}:
         return request.path
+    if match.view_name.startswith("prep:share-link") or match.view_name == "prep:account-delete":
+        return reverse("prep:settings")
     return "/"
 
 
@@ -207,3 +210,36 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if outage:
         response["Retry-After"] = str(OUTAGE_RETRY_AFTER)
     return response
+
+
+# --- Headers ----------------------------------------------------------------------------------
+
+# A mentor's page is the candidate's progress behind an unguessable link: never cached, never
+# indexed, and its address (the token) never sent on as a Referer.
+SHARE_HEADERS = {
+    "Cache-Control": "no-store",
+    "X-Robots-Tag": "noindex, nofollow",
+    "Referrer-Policy": "no-referrer",
+}
+
+
+class PrivatePagesMiddleware:
+    """Keep personal pages out of every cache.
+
+    - A signed-in user's responses are `Cache-Control: private, no-store`: a shared proxy must
+      not keep them, and the browser must not show them from its cache after a log-out.
+    - Anything under /share/, including the 404 of a path no share view matches, carries the
+      share pages' headers.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.path.startswith("/share/"):
+            for name, value in SHARE_HEADERS.items():
+                response[name] = value
+        elif getattr(request, "user", None) is not None and request.user.is_authenticated:
+            patch_cache_control(response, private=True, no_store=True)
+        return response

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.log import log_response
 
 from prep import coach
+from prep.http import SHARE_HEADERS
 from prep.models import DesignAttempt, ProblemList, Profile, ShareLink, StageWork
 from prep.views.progress_context import (
     dashboard_context,
@@ -25,14 +26,10 @@ from prep.views.progress_context import (
     list_filter_form,
 )
 
-SHARE_HEADERS = {
-    "Cache-Control": "no-store",
-    "X-Robots-Tag": "noindex, nofollow",
-    "Referrer-Policy": "no-referrer",
-}
-
 
 def _with_share_headers(response: HttpResponse) -> HttpResponse:
+    # PrivatePagesMiddleware sets these on every /share/ response too; set here as well so the
+    # views stay right wherever they are mounted.
     for name, value in SHARE_HEADERS.items():
         response[name] = value
     return response
