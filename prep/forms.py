@@ -215,19 +215,39 @@ class ListFilterForm(forms.Form):
     """The filters of a list page, read from the query string."""
 
     q = forms.CharField(label="Search titles", required=False, max_length=100)
+    # "Solved" keeps what the counters count as solved: Needs review too (SOLVED_STATUSES).
     status = forms.ChoiceField(
-        label="Status", required=False, choices=[("", "Any status"), *Status.choices]
+        label="Status",
+        required=False,
+        choices=[
+            ("", "Any status"),
+            *[
+                (value, "Solved or needs review" if value == Status.SOLVED else label)
+                for value, label in Status.choices
+            ],
+        ],
     )
     difficulty = forms.ChoiceField(label="Difficulty", required=False)
     section = forms.ChoiceField(label="Section", required=False)
     topic = forms.ChoiceField(label="Topic", required=False)
     not_in = forms.ChoiceField(label="Not in list", required=False)
     company = forms.ChoiceField(label="Asked at", required=False)
+    premium = forms.ChoiceField(
+        label="Premium",
+        required=False,
+        choices=[("", "All problems"), ("free", "Free only"), ("premium", "Premium only")],
+    )
     sort = forms.ChoiceField(
         label="Order",
         required=False,
-        choices=[("", "List order"), ("frequency", "Most frequent first")],
+        choices=[
+            ("", "List order"),
+            ("frequency", "Most frequent first"),
+            ("title", "Title, A to Z"),
+            ("difficulty", "Difficulty, easy first"),
+        ],
     )
+    hide_topics = forms.BooleanField(label="Hide topic tags", required=False)
 
     def __init__(self, data, *, difficulties, sections, topics, other_lists, companies):
         super().__init__(data)

@@ -5,14 +5,24 @@ import re
 from urllib.parse import quote
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from prep.models import PhoneScreenSegment, ProblemList
+from prep.models import PhoneScreenSegment, ProblemList, Status
 from tests.factories import (
+    ChapterDoneFactory,
+    DesignStageFactory,
+    FocusAreaFactory,
     LearnCardFactory,
+    LearnChapterFactory,
     ListEntryFactory,
     ListSectionFactory,
+    MockRoundFactory,
     ProblemFactory,
     ProblemListFactory,
+    ProblemProgressFactory,
+    StageStudiedFactory,
+    StoryFactory,
     TopicFactory,
 )
 
@@ -20,6 +30,10 @@ pytestmark = pytest.mark.usefixtures("catalog")
 
 # Queries the list page may make, however many problems the list holds.
 QUERY_BUDGET = 15
+# The study path: session and user, the profile, the lists with their sizes, the company's lists,
+# the lists' tallies (2), design stages, focus areas, Learn progress (4), stages studied, focus
+# areas with a story, mocks recorded, resources. Measured; the same at any amount of work.
+STUDY_PATH_QUERIES = 17
 
 PAGES = [
     "/path/",
@@ -154,6 +168,110 @@ def test_study_path_keeps_the_lists_in_curated_order(alice_client):
         "meta-top-100-six-months",
         "meta-design",
     ]
+
+
+def _step(page: str, href: str) -> str:
+    """The study path step whose heading links to `href`."""
+    match = re.search(
+        rf'<li class="path-step">\s*<h2><a href="{re.escape(href)}".*?</li>', page, re.S
+    )
+    assert match, f"no step for {href}"
+    return match.group(0)
+
+
+def _progress(step: str) -> tuple[str, str, str]:
+    """(value, max, the text that names the bar) of a step's progress bar."""
+    bar = re.search(
+        r'<progress max="(\d+)" value="(\d+)" aria-labelledby="([^"]+)"></progress>', step
+    )
+    assert bar, "no progress bar"
+    text = re.search(rf'<span id="{bar.group(3)}"[^>]*>([^<]+)</span>', step)
+    assert text, "the bar's label is not in the step"
+    return bar.group(2), bar.group(1), text.group(1)
+
+
+def _path_progress(user, size: int) -> ProblemList:
+    """Learn chapters, a roadmap, design stages and focus areas of `size` items each, and work
+    on about half of each."""
+    card = LearnCardFactory()
+    roadmap = ProblemListFactory(position=0)
+    areas = [FocusAreaFactory() for _ in range(size)]
+    for n in range(size):
+        chapter = LearnChapterFactory(card=card)
+        problem = ProblemFactory()
+        ListEntryFactory(problem_list=roadmap, problem=problem)
+        stage = DesignStageFactory()
+        if n % 2 == 0:
+            ChapterDoneFactory(user=user, chapter=chapter)
+            status = Status.NEEDS_REVIEW if n % 4 else Status.SOLVED
+            ProblemProgressFactory(user=user, problem=problem, status=status)
+            StageStudiedFactory(user=user, stage=stage)
+            StoryFactory(user=user, focus_areas=[areas[n]])
+            MockRoundFactory(user=user, is_recorded=True)
+    return roadmap
+
+
+@pytest.mark.usefixtures("bare_catalogue")
+def test_study_path_shows_progress_on_each_step(alice_client, alice):
+    roadmap = _path_progress(alice, 4)
+    area = FocusAreaFactory()
+    StoryFactory(user=alice, focus_areas=[area], result="")  # unfinished: not counted
+    ProblemProgressFactory(
+        user=alice, problem=roadmap.entries.last().problem, status=Status.ATTEMPTED
+    )
+
+    page = _page(alice_client, "/path/")
+
+    assert _progress(_step(page, "/learn/")) == ("2", "4", "2 of 4 chapters done")
+    # Needs review counts as solved, as on the list page; attempted does not.
+    assert _progress(_step(page, roadmap.get_absolute_url())) == ("2", "4", "2 of 4 solved")
+    assert _progress(_step(page, "/ml-design/")) == ("2", "4", "2 of 4 stages studied")
+    behavioral = _progress(_step(page, "/behavioral/"))
+    assert behavioral[:2] == ("2", "5")
+    assert behavioral[2].startswith("2 of 5 focus areas")
+    assert "2 mock phone screens recorded so far." in _step(page, "/loops/")
+
+
+@pytest.mark.usefixtures("bare_catalogue")
+def test_study_path_with_no_work_yet_says_zero(alice_client):
+    roadmap = ProblemListFactory()
+    ListEntryFactory(problem_list=roadmap)
+
+    page = _page(alice_client, "/path/")
+
+    assert _progress(_step(page, roadmap.get_absolute_url())) == ("0", "1", "0 of 1 solved")
+    assert "No mock phone screens recorded yet." in _step(page, "/loops/")
+
+
+@pytest.mark.usefixtures("bare_catalogue")
+@pytest.mark.parametrize("size", [2, 40])
+def test_study_path_makes_the_same_queries_however_much_work_there_is(alice_client, alice, size):
+    _path_progress(alice, size)
+    alice_client.get("/learn/")  # Warm up the session and the user outside the count.
+
+    with CaptureQueriesContext(connection) as queries:
+        page = _page(alice_client, "/path/")
+
+    assert f"{size // 2} of {size} solved" in page
+    assert len(queries) == STUDY_PATH_QUERIES
+
+
+def test_problem_page_links_to_neetcodes_video(alice_client):
+    problem = ProblemFactory(title="Pair Sums", neetcode_video_id="abcDEF12_-9")
+
+    page = _page(alice_client, problem.get_absolute_url())
+
+    name = 'aria-label="NeetCode video: Pair Sums"'
+    link = re.search(rf"<a [^>]*{name}[^>]*>NeetCode video</a>", page)
+    assert link
+    assert 'href="https://www.youtube.com/watch?v=abcDEF12_-9"' in link.group(0)
+    assert 'rel="noopener"' in link.group(0)
+
+
+def test_problem_page_without_a_video_has_no_video_link(alice_client):
+    page = _page(alice_client, ProblemFactory().get_absolute_url())
+
+    assert "NeetCode video" not in page
 
 
 def test_neetcode_page_shows_the_18_category_headings_in_order(alice_client):
@@ -388,3 +506,11 @@ def test_list_page_makes_the_same_few_queries_at_any_size(
 
     assert response.status_code == 200
     assert len(re.findall(r'<tr id="problem-', response.content.decode())) == size
+
+    # Sorted, filtered and with the tags hidden, it costs the same.
+    params = {"sort": "title", "premium": "free", "hide_topics": "on", "status": "solved"}
+    with django_assert_max_num_queries(QUERY_BUDGET):
+        response = alice_client.get(problem_list.get_absolute_url(), params)
+
+    assert response.status_code == 200
+    assert "Showing 0 of" in response.content.decode()

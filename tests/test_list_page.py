@@ -4,12 +4,14 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.db.models.functions import Lower
 from django.urls import reverse
 
 from prep.models import ListEntry, ProblemList, ProblemProgress, Status
 from tests.factories import (
     CompanyFactory,
     ListEntryFactory,
+    ListSectionFactory,
     ProblemFactory,
     ProblemListFactory,
     ProblemProgressFactory,
@@ -363,8 +365,19 @@ def test_filters_with_no_match_say_so(alice_client):
         ({"topic": "nope"}, "Topic: Select a valid choice. nope is not one of"),
         ({"not_in": "neetcode-150"}, "Not in list: Select a valid choice."),
         ({"q": "x" * 101}, "Search titles: Ensure this value has at most 100 characters"),
+        ({"premium": "maybe"}, "Premium: Select a valid choice. maybe is not one of"),
+        ({"sort": "random"}, "Order: Select a valid choice. random is not one of"),
     ],
-    ids=["status", "difficulty", "section", "topic", "not-in-itself", "q-too-long"],
+    ids=[
+        "status",
+        "difficulty",
+        "section",
+        "topic",
+        "not-in-itself",
+        "q-too-long",
+        "premium",
+        "sort",
+    ],
 )
 def test_invalid_filter_answers_400_with_a_readable_message(alice_client, params, message):
     response = _get(alice_client, **params)
@@ -382,6 +395,192 @@ def test_invalid_filter_page_still_shows_the_lists_counter(alice_client):
     assert "<strong>0 of 150 solved</strong>" in html
 
 
+def test_invalid_filter_status_line_says_nothing_is_shown(alice_client):
+    html = _get(alice_client, premium="maybe").content.decode()
+
+    assert "No problems are shown until the filters are fixed." in _status_line(html)
+
+
+# --- What "solved" means ----------------------------------------------------------------------
+
+
+def test_the_solved_filter_keeps_needs_review_as_the_counter_does(alice_client, alice):
+    _solve(alice, "two-sum")
+    _solve(alice, "valid-anagram", status=Status.NEEDS_REVIEW)
+    _solve(alice, "group-anagrams", status=Status.ATTEMPTED)
+
+    html = _get(alice_client, status="solved").content.decode()
+
+    assert sorted(_rows(html)) == ["two-sum", "valid-anagram"]
+    assert "<strong>2 of 150 solved</strong>" in html
+    assert "Showing 2 of 150 problems." in _status_line(html)
+
+
+def test_the_needs_review_filter_keeps_only_those(alice_client, alice):
+    _solve(alice, "two-sum")
+    _solve(alice, "valid-anagram", status=Status.NEEDS_REVIEW)
+
+    rows = _rows(_get(alice_client, status="needs_review").content.decode())
+
+    assert rows == ["valid-anagram"]
+
+
+def test_the_page_says_what_counts_as_solved(alice_client):
+    html = _get(alice_client).content.decode()
+
+    assert "Solved here means marked Solved or Needs review" in html
+    assert '<option value="solved">Solved or needs review</option>' in html
+
+
+# --- Order ------------------------------------------------------------------------------------
+
+
+def _headings(html: str) -> list[str]:
+    """The section headings a sighted reader sees, in page order."""
+    return re.findall(r'<h2 id="section-\d+">([^<]+?)\s*<span', html)
+
+
+def test_sort_by_title_runs_a_to_z_across_the_sections(alice_client):
+    html = _get(alice_client, sort="title").content.decode()
+
+    expected = _entries().order_by(Lower("problem__title"), "position")
+    assert _rows(html) == list(expected.values_list("problem__slug", flat=True))
+    assert _headings(html) == []
+    assert '<option value="title" selected>' in html
+
+
+def test_sort_by_difficulty_puts_easy_first_then_keeps_list_order(alice_client):
+    html = _get(alice_client, sort="difficulty").content.decode()
+
+    rows = _rows(html)
+    by_slug = dict(_entries().values_list("problem__slug", "problem__difficulty"))
+    position = dict(_entries().values_list("problem__slug", "position"))
+    rank = {"easy": 0, "medium": 1, "hard": 2}
+    assert rows == sorted(rows, key=lambda slug: (rank[by_slug[slug]], position[slug]))
+    assert [by_slug[rows[0]], by_slug[rows[-1]]] == ["easy", "hard"]
+    assert _headings(html) == []
+
+
+def test_list_order_keeps_the_sections(alice_client):
+    html = _get(alice_client).content.decode()
+
+    assert _headings(html)[:2] == ["Arrays &amp; Hashing", "Two Pointers"]
+
+
+def _sectioned_roadmap_and_company(frequencies: list[int]):
+    """A roadmap of two sections holding one problem per frequency (half in each section), and
+    a company list asking all of them at those frequencies."""
+    roadmap = ProblemListFactory()
+    sections = [ListSectionFactory(problem_list=roadmap, position=n) for n in (1, 2)]
+    company = CompanyFactory(name="Initech", slug="initech")
+    asked = ProblemListFactory(kind=COMPANY, company=company, window=SIX_MONTHS)
+    problems = []
+    for n, frequency in enumerate(frequencies):
+        problem = ProblemFactory()
+        section = sections[n * 2 // len(frequencies)]
+        ListEntryFactory(problem_list=roadmap, problem=problem, section=section, position=n + 1)
+        ListEntryFactory(problem_list=asked, problem=problem, frequency=frequency, position=n + 1)
+        problems.append(problem)
+    return roadmap, problems
+
+
+def test_sort_by_a_companys_frequency_runs_across_the_sections(alice_client):
+    roadmap, p = _sectioned_roadmap_and_company([50, 70, 90, 60])
+
+    html = _get(alice_client, roadmap.slug, sort="frequency", company="initech").content.decode()
+
+    assert _rows(html) == [p[2].slug, p[1].slug, p[3].slug, p[0].slug]
+    assert _headings(html) == []
+    assert "Most frequent first at Initech" in html
+
+
+def test_sort_by_frequency_with_no_company_to_sort_by_keeps_the_list_and_says_so(alice_client):
+    roadmap, p = _sectioned_roadmap_and_company([50, 70, 90, 60])
+
+    html = _get(alice_client, roadmap.slug, sort="frequency").content.decode()
+
+    assert _rows(html) == [problem.slug for problem in p]
+    assert len(_headings(html)) == 2
+    assert "There is no company list to sort by" in html
+
+
+# --- Premium and topic tags -------------------------------------------------------------------
+
+
+def test_premium_filter_keeps_free_or_premium_problems(alice_client):
+    premium = set(
+        _entries().filter(problem__is_premium=True).values_list("problem__slug", flat=True)
+    )
+    assert premium  # the roadmap has some, or this test proves nothing
+
+    free_rows = _rows(_get(alice_client, premium="free").content.decode())
+    premium_rows = _rows(_get(alice_client, premium="premium").content.decode())
+
+    assert set(premium_rows) == premium
+    assert not set(free_rows) & premium
+    assert len(free_rows) + len(premium_rows) == 150
+
+
+def test_hide_topic_tags_hides_the_topics_column_and_stays_ticked(alice_client):
+    html = _get(alice_client, hide_topics="on").content.decode()
+
+    assert '<div id="list-body" class="hide-topics">' in html
+    assert re.search(r'<input type="checkbox" name="hide_topics"[^>]*checked', html)
+    # The column and its chips are in the markup (a tick re-renders a row) but hidden by CSS.
+    assert '<th scope="col" class="topics">Topics</th>' in html
+
+
+def test_topic_tags_show_unless_hidden(alice_client):
+    html = _get(alice_client).content.decode()
+
+    assert '<div id="list-body">' in html
+    assert not re.search(r'<input type="checkbox" name="hide_topics"[^>]*checked', html)
+
+
+def test_a_shared_url_restores_every_control(alice_client):
+    params = {"sort": "difficulty", "premium": "free", "hide_topics": "on", "q": "sum"}
+
+    html = _get(alice_client, **params).content.decode()
+
+    assert '<option value="difficulty" selected>' in html
+    assert '<option value="free" selected>' in html
+    assert re.search(r'<input type="text" name="q" value="sum"', html)
+    assert re.search(r'<input type="checkbox" name="hide_topics"[^>]*checked', html)
+
+
+# --- The status line and the video link ------------------------------------------------------
+
+
+def _status_line(html: str) -> str:
+    return re.search(r'<p id="list-status"[^>]*>.*?</p>', html, re.S).group(0)
+
+
+def test_the_status_line_says_how_many_problems_the_filters_keep(alice_client):
+    html = _get(alice_client, difficulty="hard").content.decode()
+
+    line = _status_line(html)
+    assert 'role="status"' in line
+    assert 'aria-live="polite"' in line
+    assert f"Showing {len(_rows(html))} of 150 problems." in line
+    assert "Showing 150 of 150 problems." in _status_line(_get(alice_client).content.decode())
+
+
+def test_a_row_links_to_neetcodes_video_naming_the_problem(alice_client):
+    roadmap = ProblemListFactory()
+    with_video = ProblemFactory(title="Pair Sums", neetcode_video_id="abcDEF12_-9")
+    without = ProblemFactory()
+    ListEntryFactory(problem_list=roadmap, problem=with_video)
+    ListEntryFactory(problem_list=roadmap, problem=without)
+
+    html = _get(alice_client, roadmap.slug).content.decode()
+
+    link = re.search(r'<a class="video-link"[^>]*>Video</a>', _row(html, with_video.slug)).group(0)
+    assert 'href="https://www.youtube.com/watch?v=abcDEF12_-9"' in link
+    assert 'aria-label="NeetCode video: Pair Sums"' in link
+    assert 'rel="noopener"' in link
+    assert "video-link" not in _row(html, without.slug)
+
+
 # --- htmx -------------------------------------------------------------------------------------
 
 
@@ -396,6 +595,27 @@ def test_htmx_filter_request_returns_only_the_list_body(alice_client):
     assert 'id="list-counters"' not in html
     assert len(_rows(html)) == _entries().filter(problem__difficulty="hard").count()
     assert "HX-Request" in response["Vary"]
+
+
+def test_htmx_filter_request_updates_the_status_line_in_place(alice_client):
+    response = alice_client.get(NEETCODE, {"difficulty": "hard"}, **_htmx(target="list-body"))
+
+    html = response.content.decode()
+    shown = _entries().filter(problem__difficulty="hard").count()
+    line = _status_line(html)
+    # Swapped inside the live region already on the page, so screen readers announce it.
+    assert 'hx-swap-oob="innerHTML"' in line
+    assert f"Showing {shown} of 150 problems." in line
+
+
+def test_the_filter_form_pushes_each_filtered_url_into_the_history(alice_client):
+    html = _get(alice_client).content.decode()
+
+    form = re.search(r"<form[^>]*data-list-filters[^>]*>", html).group(0)
+    assert 'hx-push-url="true"' in form
+    assert 'hx-target="#list-body"' in form
+    assert 'hx-swap="outerHTML"' in form
+    assert 'method="get"' in form
 
 
 def test_htmx_filter_request_with_an_invalid_value_returns_only_the_list_body(alice_client):

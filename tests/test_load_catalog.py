@@ -5,6 +5,7 @@ command again on its own copy of fixtures/, edited to describe the change it is 
 does with rows edited in the admin is in test_catalog_ownership.py.
 """
 
+import importlib
 import json
 import shutil
 from collections.abc import Callable
@@ -443,6 +444,81 @@ def test_an_entry_filed_under_another_lists_section_is_refused(fixtures):
     before = _snapshot()
 
     with pytest.raises(CommandError, match=r"lists\.json"):
+        _load(fixtures)
+
+    assert _snapshot() == before
+
+
+# --- NeetCode's video ids, added to a catalogue that was loaded before them ---------------------
+
+TWO_SUM_VIDEO = "KLlXCFG5TnA"  # neetcode150.csv, as fixtures/problems.json carries it
+
+
+def _before_videos(*slugs: str) -> None:
+    """The problems as a database migrated to 0013 holds them before its next sync: no video
+    id, and a sync record saying the last sync left the field empty."""
+    Problem.objects.filter(slug__in=slugs).update(neetcode_video_id="")
+    for record in SyncRecord.objects.filter(
+        model="prep.problem", natural_key__in=[json.dumps([slug]) for slug in slugs]
+    ):
+        record.values["neetcode_video_id"] = ""
+        record.save()
+
+
+def test_an_existing_problem_gets_its_video_on_the_next_sync(fixtures):
+    _before_videos("two-sum", "valid-anagram")
+
+    output = _load(fixtures)
+
+    assert "problems: 0 created, 2 updated, 0 archived" in output
+    assert Problem.objects.get(slug="two-sum").neetcode_video_id == TWO_SUM_VIDEO
+    assert Problem.objects.get(slug="valid-anagram").neetcode_video_id
+    assert "0 created, 0 updated, 0 archived" in _load(fixtures)
+
+
+def test_a_problem_an_admin_edited_does_not_get_the_video_and_is_named(fixtures):
+    _before_videos("two-sum")
+    Problem.objects.filter(slug="two-sum").update(title="Two Sum (warm-up)")
+
+    output = _load(fixtures)
+
+    assert "problem two-sum (title; upstream changed NeetCode video)" in output
+    two_sum = Problem.objects.get(slug="two-sum")
+    assert (two_sum.title, two_sum.neetcode_video_id) == ("Two Sum (warm-up)", "")
+
+
+def test_a_video_an_admin_set_before_the_sync_is_kept(fixtures):
+    _before_videos("two-sum")
+    Problem.objects.filter(slug="two-sum").update(neetcode_video_id="abcDEF12_-9")
+
+    output = _load(fixtures)
+
+    assert "problem two-sum (NeetCode video; upstream changed NeetCode video)" in output
+    assert Problem.objects.get(slug="two-sum").neetcode_video_id == "abcDEF12_-9"
+
+
+def test_the_migration_records_the_field_empty_so_the_sync_can_tell_an_edit(fixtures):
+    migration = importlib.import_module("prep.migrations.0013_problem_neetcode_video_id")
+    Problem.objects.filter(slug__in=["two-sum", "valid-anagram"]).update(neetcode_video_id="")
+    for record in SyncRecord.objects.filter(model="prep.problem"):
+        del record.values["neetcode_video_id"]
+        record.save()
+    Problem.objects.filter(slug="valid-anagram").update(neetcode_video_id="abcDEF12_-9")
+
+    migration.record_the_empty_field(apps, None)
+    output = _load(fixtures)
+
+    assert Problem.objects.get(slug="two-sum").neetcode_video_id == TWO_SUM_VIDEO
+    assert Problem.objects.get(slug="valid-anagram").neetcode_video_id == "abcDEF12_-9"
+    assert "problem valid-anagram (NeetCode video" in output
+
+
+def test_a_malformed_video_id_stops_the_run_naming_the_entry(fixtures):
+    change = _set("prep.problem", {"slug": "two-sum"}, neetcode_video_id="watch?v=1")
+    _edit(fixtures, "problems.json", change)
+    before = _snapshot()
+
+    with pytest.raises(CommandError, match=r"problems\.json, entry 1 prep\.problem two-sum"):
         _load(fixtures)
 
     assert _snapshot() == before

@@ -31,6 +31,7 @@ pytestmark = pytest.mark.usefixtures("catalog")
 
 REFERENCE = Path(settings.BASE_DIR).parent / "shared" / "reference"
 REFERENCE_CSV = REFERENCE / "problems.csv"
+NEETCODE_CSV = REFERENCE / "neetcode150.csv"
 # Every LeetCode problem (slug, number, difficulty, title): for the problems of company lists,
 # which came from the LeetCode index rather than from problems.csv.
 LEETCODE_TSV = REFERENCE / "leetcode_all.tsv"
@@ -409,3 +410,23 @@ def test_every_problem_matches_the_reference_csv():
     assert {
         slug: (index.get(slug), found) for slug, found in others.items() if index.get(slug) != found
     } == {}
+
+
+def test_every_neetcode_150_problem_links_to_its_video_and_no_other_problem_has_one():
+    rows = _read_rows(NEETCODE_CSV)
+    expected = {row["slug"]: row["neetcode_video_id"] for row in rows}
+    loaded = dict(
+        Problem.objects.active()
+        .exclude(neetcode_video_id="")
+        .values_list("slug", "neetcode_video_id")
+    )
+
+    assert len(rows) == 150
+    assert loaded == expected
+    assert set(expected) == {entry.problem.slug for entry in _entries("neetcode-150")}
+
+
+def test_two_sums_video_is_neetcodes():
+    assert Problem.objects.get(slug="two-sum").video_url == (
+        "https://www.youtube.com/watch?v=KLlXCFG5TnA"
+    )

@@ -11,6 +11,7 @@ Views and readiness call `.active()` and never filter `is_archived` by hand.
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Exists, F, Func, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -278,6 +279,17 @@ class Problem(CatalogueItem):
         "premium", default=False, help_text="Needs a LeetCode Premium subscription."
     )
     topics = models.ManyToManyField(Topic, blank=True, related_name="problems")
+    neetcode_video_id = models.CharField(
+        "NeetCode video",
+        max_length=11,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^[A-Za-z0-9_-]{11}$", "A YouTube video id is 11 letters, digits, - or _."
+            )
+        ],
+        help_text="The YouTube id of NeetCode's explanation, for problems on NeetCode's roadmap.",
+    )
 
     objects = SlugManager.from_queryset(ProblemQuerySet)()
 
@@ -293,6 +305,13 @@ class Problem(CatalogueItem):
     @property
     def url(self) -> str:
         return f"https://leetcode.com/problems/{self.slug}/"
+
+    @property
+    def video_url(self) -> str:
+        """NeetCode's video on the problem, or "" when there is none."""
+        if not self.neetcode_video_id:
+            return ""
+        return f"https://www.youtube.com/watch?v={self.neetcode_video_id}"
 
 
 class ProblemListQuerySet(CatalogueQuerySet):

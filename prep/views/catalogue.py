@@ -4,20 +4,22 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from prep import companies
+from prep import companies, readiness
 from prep.forms import LoopCompanyForm
 from prep.models import (
     CodingStep,
     Company,
     DesignStage,
     FocusArea,
-    LearnCard,
     Level,
     Loop,
+    MockRound,
     PhoneScreenSegment,
     ProblemList,
     Profile,
     Resource,
+    StageStudied,
+    Story,
 )
 
 
@@ -32,18 +34,41 @@ def study_path(request: HttpRequest) -> HttpResponse:
         primary = companies.primary_list(company)
         path += [pl for pl in lists if primary and pl.pk == primary.pk]
         path += [pl for pl in lists if pl.company_id == company.pk and pl.kind == "design"]
+    tallies = readiness.list_tallies(
+        request.user, ProblemList.objects.filter(pk__in=[pl.pk for pl in path])
+    )
+    stages = list(DesignStage.objects.active())
+    areas = list(FocusArea.objects.active())
     return render(
         request,
         "prep/study_path.html",
         {
             "company": company,
-            "cards": LearnCard.objects.active(),
-            "lists": path,
-            "stages": DesignStage.objects.active(),
-            "areas": FocusArea.objects.active(),
+            "lists": [(pl, tallies.get(pl.pk, readiness.Tally())) for pl in path],
+            "stages": stages,
+            "areas": areas,
             "resources": Resource.objects.active(),
+            **_path_progress(request.user, stages, areas),
         },
     )
+
+
+def _path_progress(user, stages: list[DesignStage], areas: list[FocusArea]) -> dict:
+    """How far the candidate is along the steps that are not problem lists: Learn chapters done,
+    design stages studied, focus areas with a finished story, mocks recorded. Seven queries."""
+    cards = readiness.card_progress(user)
+    stories = Story.objects.complete().filter(user=user)
+    return {
+        "cards": cards,
+        "chapters_done": sum(c.done for c in cards),
+        "chapters_total": sum(c.total for c in cards),
+        "stages_studied": StageStudied.objects.filter(user=user, stage__in=stages).count(),
+        "areas_with_story": FocusArea.objects.filter(pk__in=[a.pk for a in areas])
+        .filter(stories__in=stories)
+        .distinct()
+        .count(),
+        "mocks_recorded": MockRound.objects.filter(user=user, is_recorded=True).count(),
+    }
 
 
 @require_GET

@@ -18,7 +18,6 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import reswap, retarget
 
 from prep import readiness, reviews
-from prep.http import take_unsaved
 from prep.forms import (
     CardDoneForm,
     ChapterDoneForm,
@@ -26,6 +25,7 @@ from prep.forms import (
     ProgressForm,
     StageStudiedForm,
 )
+from prep.http import take_unsaved
 from prep.models import (
     CardDone,
     ChapterDone,
@@ -49,9 +49,9 @@ from prep.views.progress_context import (
     dashboard_context,
     filtered_entries,
     frequency_list,
-    group_by_section,
     list_counters,
     list_filter_form,
+    list_groups,
     list_snapshots,
 )
 from prep.views.responses import back, bad_request, form_errors
@@ -76,18 +76,21 @@ def list_detail(request: HttpRequest, slug: str) -> HttpResponse:
     profile = Profile.objects.filter(user=request.user).select_related("target_company").first()
     target = profile.target_company if profile else None
     form = list_filter_form(request, problem_list, sections, target)
-    context = {"problem_list": problem_list, "form": form, "groups": []}
+    context = {"problem_list": problem_list, "form": form, "groups": [], "shown": 0}
     context.update(list_counters(request.user, problem_list))
     status = 400
     if form.is_valid():
         entries = problem_list.entries.for_page().with_progress_for(request.user)
         by_list = frequency_list(form, problem_list, target)
-        entries = filtered_entries(entries, form, by_list=by_list)
-        context["groups"] = group_by_section(list(entries), sections)
-        context["by_list"] = by_list
+        entries = list(filtered_entries(entries, form, by_list=by_list))
+        context["groups"] = list_groups(entries, sections, form, by_list)
+        context.update(by_list=by_list, shown=len(entries))
         status = 200
     if request.htmx and request.htmx.target == "list-body":
-        return render(request, "prep/list_detail.html#list-body", context, status=status)
+        # The status line outside the swapped body is updated in place, so it is announced.
+        html = render_to_string("prep/list_detail.html#list-body", context, request)
+        html += render_to_string("prep/list_detail.html#list-status", {**context, "oob": True})
+        return HttpResponse(html, status=status)
     context.update(list_snapshots(problem_list))
     return render(request, "prep/list_detail.html", context, status=status)
 

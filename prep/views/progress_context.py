@@ -3,11 +3,13 @@ the mentor's read-only copies of them (prep/views/share.py)."""
 
 from collections.abc import Callable
 
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, Subquery, Value, When
+from django.db.models.functions import Lower
 
 from prep import companies, readiness
 from prep.forms import ListFilterForm
 from prep.models import (
+    SOLVED_STATUSES,
     Company,
     ListEntry,
     MockProblem,
@@ -15,6 +17,7 @@ from prep.models import (
     Problem,
     ProblemList,
     Profile,
+    Status,
     Topic,
 )
 
@@ -117,13 +120,19 @@ def frequency_list(
     return companies.primary_list(target) if target is not None else None
 
 
+EASY_FIRST = [Problem.Difficulty.EASY, Problem.Difficulty.MEDIUM, Problem.Difficulty.HARD]
+
+
 def filtered_entries(entries, form: ListFilterForm, *, by_list: ProblemList | None = None):
     """The entries the form's filters keep, in the order it asks for; `by_list` is the list whose
     frequencies a sort by frequency uses."""
     data = form.cleaned_data
     if data["q"]:
         entries = entries.filter(problem__title__icontains=data["q"])
-    if data["status"]:
+    if data["status"] == Status.SOLVED:
+        # The same "solved" as the counters: Needs review was solved, just not for good.
+        entries = entries.filter(status__in=SOLVED_STATUSES)
+    elif data["status"]:
         entries = entries.filter(status=data["status"])
     if data["difficulty"]:
         entries = entries.filter(problem__difficulty=data["difficulty"])
@@ -144,8 +153,18 @@ def filtered_entries(entries, form: ListFilterForm, *, by_list: ProblemList | No
             problem_list__company__slug=data["company"],
         )
         entries = entries.filter(Exists(asked))
+    if data.get("premium"):
+        entries = entries.filter(problem__is_premium=data["premium"] == "premium")
     if data["sort"] == "frequency":
         entries = _by_frequency(entries, by_list)
+    elif data["sort"] == "title":
+        entries = entries.order_by(Lower("problem__title"), "position")
+    elif data["sort"] == "difficulty":
+        easy_first = Case(
+            *[When(problem__difficulty=value, then=Value(n)) for n, value in enumerate(EASY_FIRST)],
+            default=Value(len(EASY_FIRST)),
+        )
+        entries = entries.order_by(easy_first, "position")
     return entries
 
 
@@ -160,6 +179,17 @@ def _by_frequency(entries, by_list: ProblemList | None):
     return entries.annotate(
         company_frequency=Subquery(at_company.values("frequency")[:1])
     ).order_by(F("company_frequency").desc(nulls_last=True), "position")
+
+
+def list_groups(
+    entries: list[ListEntry], sections: list, form: ListFilterForm, by_list: ProblemList | None
+) -> list[tuple]:
+    """The page's tables: one per section in list order, or a single table when the form sorts
+    the problems another way, since sections would break up an order that runs across them."""
+    sort = form.cleaned_data.get("sort")
+    if sort in ("title", "difficulty") or (sort == "frequency" and by_list is not None):
+        return [(None, entries)] if entries else []
+    return group_by_section(entries, sections)
 
 
 def group_by_section(entries: list[ListEntry], sections: list) -> list[tuple]:
