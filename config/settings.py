@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "django_ratelimit",
     "template_partials",
     "axes",
     "prep",
@@ -92,6 +93,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
     "prep.http.PrivatePagesMiddleware",
+    "prep.http.SessionLifetimeMiddleware",
     "prep.http.ExpiredSessionMiddleware",
     # Last, so a lockout answers before any view runs.
     "axes.middleware.AxesMiddleware",
@@ -235,6 +237,40 @@ if TRUSTED_PROXY_COUNT:
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Django's cache, in the database so every gunicorn worker shares it (rate-limit counts).
+# The table comes from a migration (createcachetable).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "prep_cache",
+        # Django culls a third of the entries past MAX_ENTRIES (300 by default), which would
+        # forget rate-limit counts under load.
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    }
+}
+
+# Rate limits (prep/limits.py, counted by django-ratelimit): "N/period", period s, m, h or d.
+# An address over a limit gets 429 with Retry-After until its window ends.
+RATE_LIMITS = {
+    "login-ip": "30/15m",  # logins from one address, whatever the usernames
+    "login-username": "20/h",  # logins to one username, from anywhere
+    "signup-ip": "10/h",
+    "password-reset-ip": "10/h",
+    "password-reset-email": "3/h",  # reset mails to one address
+    "share-token": "300/h",  # a mentor's page views on one link
+}
+RATELIMIT_IP_META_KEY = "prep.limits.client_ip"
+# django-ratelimit prefers memcached or Redis, whose increments are atomic; the database
+# cache's are not, so a burst of parallel requests may count a few less than it sends. That is
+# acceptable for these limits, and spares the project a cache server.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+
+# Sessions end after SESSION_IDLE_DAYS without a visit, and SESSION_MAX_DAYS after logging in
+# whatever happens (prep.http.SessionLifetimeMiddleware).
+SESSION_IDLE_DAYS = int(os.environ.get("SESSION_IDLE_DAYS", "14"))
+SESSION_MAX_DAYS = int(os.environ.get("SESSION_MAX_DAYS", "60"))
+SESSION_COOKIE_AGE = SESSION_IDLE_DAYS * 24 * 60 * 60
 
 # Content-Security-Policy on every response (django-csp): scripts and styles only from our own
 # files, no inline code, nothing framed. htmx is told not to inject its indicator <style> and

@@ -1,17 +1,33 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import urls as auth_urls
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from prep.limits import by_ip, by_post, limited
 from prep.views import accounts
 
-# Django's login, logout and password pages; the password-reset ones only when the site can
-# mail a reset link (settings.PASSWORD_RESET_ENABLED).
+# Logging in and asking for a reset mail are rate-limited (prep/limits.py, settings.RATE_LIMITS).
+login = limited("login", [(by_ip, "login-ip"), (by_post("username"), "login-username")])(
+    auth_views.LoginView.as_view()
+)
+password_reset = limited(
+    "password-reset", [(by_ip, "password-reset-ip"), (by_post("email"), "password-reset-email")]
+)(auth_views.PasswordResetView.as_view())
+
+# Django's logout and password pages; the password-reset ones only when the site can mail a
+# reset link (settings.PASSWORD_RESET_ENABLED).
 account_urls = [
-    pattern
-    for pattern in auth_urls.urlpatterns
-    if settings.PASSWORD_RESET_ENABLED or not pattern.name.startswith("password_reset")
+    path("login/", login, name="login"),
+    *(
+        pattern
+        for pattern in auth_urls.urlpatterns
+        if pattern.name not in {"login", "password_reset"}
+        and (settings.PASSWORD_RESET_ENABLED or not pattern.name.startswith("password_reset"))
+    ),
 ]
+if settings.PASSWORD_RESET_ENABLED:
+    account_urls.append(path("password_reset/", password_reset, name="password_reset"))
 
 # A database outage answers 503 with Retry-After; any other error, the plain 500 page.
 handler500 = "prep.http.server_error"

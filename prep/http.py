@@ -1,11 +1,13 @@
 """HTTP plumbing shared by the views."""
 
 import sys
+import time
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -243,3 +245,50 @@ class PrivatePagesMiddleware:
         elif getattr(request, "user", None) is not None and request.user.is_authenticated:
             patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+# --- Session lifetime -------------------------------------------------------------------------
+
+SESSION_STARTED = "prep_session_started"
+SESSION_SEEN = "prep_session_seen"
+# How often a visit renews the idle window (each renewal is a session write).
+SESSION_RENEW_SECONDS = 60 * 60
+
+
+def start_session_clock(sender, request, user, **kwargs) -> None:
+    """On login: the session's lifetime starts now (saved with the login, no extra write)."""
+    if request is not None and hasattr(request, "session"):
+        now = int(time.time())
+        request.session[SESSION_STARTED] = now
+        request.session[SESSION_SEEN] = now
+
+
+class SessionLifetimeMiddleware:
+    """End a session after an idle period and after an absolute lifetime.
+
+    Idle: the cookie and the session row expire SESSION_COOKIE_AGE (SESSION_IDLE_DAYS) after
+    the last write; a visit rewrites the session at most hourly, which renews that window
+    without a database write on every request.
+    Absolute: SESSION_MAX_DAYS after the login, the user is logged out whatever their activity,
+    and told why.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            now = int(time.time())
+            started = request.session.get(SESSION_STARTED)
+            if started is None:
+                request.session[SESSION_STARTED] = started = now
+            if now - started > settings.SESSION_MAX_DAYS * 24 * 60 * 60:
+                logout(request)
+                messages.info(
+                    request,
+                    f"For your security you are logged out {settings.SESSION_MAX_DAYS} days "
+                    "after logging in. Log in again to carry on.",
+                )
+            elif now - request.session.get(SESSION_SEEN, 0) > SESSION_RENEW_SECONDS:
+                request.session[SESSION_SEEN] = now
+        return self.get_response(request)

@@ -61,6 +61,19 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("load_catalog", stdout=StringIO())
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits(request: pytest.FixtureRequest) -> None:
+    """Rate-limit counts live in the database cache, a table no model owns: a transactional
+    test's flush leaves it, so counts from one browser journey's sign-ups would reach the next.
+    Other tests' counts roll back with their transaction."""
+    if not {"transactional_db", "live_server"} & set(request.fixturenames):
+        return
+    request.getfixturevalue("transactional_db")
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def catalog(db) -> None:
     """The real catalogue, reloaded where a transactional test flushed it."""

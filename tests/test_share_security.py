@@ -291,7 +291,7 @@ def test_mentor_urls_accept_only_get(alice, alice_link, mentor, method, page):
     response = getattr(mentor, method)(PAGES[page](alice_link.token), {"status": "solved"})
 
     assert response.status_code == 405
-    assert response["Allow"] == "GET"
+    assert response["Allow"] == "GET, HEAD"
     assert ShareLink.objects.filter(pk=alice_link.pk).values().get() == before
     assert not ProblemProgress.objects.filter(user=alice).exists()
 

@@ -10,10 +10,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 from prep import reviews
 from prep.forms import ProfileForm, SignupForm
 from prep.http import OUTAGE_RETRY_AFTER
+from prep.limits import by_ip, limited
 from prep.models import Company, Level, Profile
 
 
 @require_http_methods(["GET", "POST"])
+@limited("signup", [(by_ip, "signup-ip")])
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("prep:home")

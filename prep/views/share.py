@@ -16,6 +16,7 @@ from django.utils.log import log_response
 
 from prep import coach
 from prep.http import SHARE_HEADERS
+from prep.limits import by_kwarg, limited
 from prep.models import DesignAttempt, ProblemList, Profile, ShareLink, StageWork
 from prep.views.progress_context import (
     dashboard_context,
@@ -43,8 +44,8 @@ def shared(view: Callable) -> Callable:
 
     @wraps(view)
     def wrapper(request: HttpRequest, token: str, **kwargs) -> HttpResponse:
-        if request.method != "GET":
-            response = HttpResponseNotAllowed(["GET"])
+        if request.method not in ("GET", "HEAD"):
+            response = HttpResponseNotAllowed(["GET", "HEAD"])
             log_response(
                 "Method Not Allowed (%s): %s",
                 request.method,
@@ -58,11 +59,13 @@ def shared(view: Callable) -> Callable:
         response = view(request, link, token, **kwargs) if link else None
         if response is None:
             response = render(request, "prep/share_not_found.html", {"owner": None}, status=404)
-        elif response.status_code == 200:
+        elif response.status_code == 200 and request.method == "GET":
             link.record_visit()
         return _with_share_headers(response)
 
-    return wrapper
+    # Per link, so a leaked link cannot be used to hammer the site. (Guessing a token is hopeless:
+    # 256 random bits, compared in constant time.)
+    return limited("share", [(by_kwarg("token"), "share-token")], methods=("GET", "HEAD"))(wrapper)
 
 
 @shared
