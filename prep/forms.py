@@ -380,14 +380,35 @@ class TimerForm(forms.Form):
 
 
 class PromptForm(forms.ModelForm):
+    TITLE_LIMIT = 120
+    BRIEF_LIMIT = 4_000
+
+    # Tighter than the columns allow: a title fits on a card, a brief reads in a minute or two.
+    title = forms.CharField(
+        label="Prompt",
+        max_length=TITLE_LIMIT,
+        help_text=f"Up to {TITLE_LIMIT} characters. For example: Design a feed ranking system "
+        "for a short-video app.",
+        error_messages={
+            "required": "Give the prompt a title, such as the question you were asked.",
+            "max_length": "Keep the title to %(limit_value)d characters; it has %(show_value)d.",
+        },
+    )
+    brief = forms.CharField(
+        label="Brief",
+        max_length=BRIEF_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=f"Up to {BRIEF_LIMIT:,} characters: what to build, the scale, and anything "
+        "the interviewer told you.",
+        error_messages={
+            "required": "Write a short brief: what to build and at what scale.",
+            "max_length": "Keep the brief to %(limit_value)d characters; it has %(show_value)d.",
+        },
+    )
+
     class Meta:
         model = PracticePrompt
         fields = ["title", "brief"]
-        labels = {"title": "Prompt", "brief": "Brief"}
-        help_texts = {
-            "title": "For example: Design a feed ranking system for a short-video app.",
-            "brief": "What to build, the scale, and anything the interviewer told you.",
-        }
 
 
 class StoryForm(forms.ModelForm):
@@ -395,6 +416,7 @@ class StoryForm(forms.ModelForm):
         FocusArea.objects.active(),
         to_field_name="slug",
         label="Focus areas",
+        help_text="Tick every area this story gives evidence for.",
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Tag the story with at least one focus area."},
     )
@@ -412,8 +434,15 @@ class StoryForm(forms.ModelForm):
             "state",
         ]
         labels = {"state": "Status", "learned": "What I learned"}
+        help_texts = {
+            "situation": "Where and when, and what was at stake, in a sentence or two.",
+            "task": "What was yours to do: the goal or the problem you owned.",
+            "action": "What you did yourself, step by step: most of the answer goes here.",
+            "result": "What changed because of it, with a number if you have one.",
+            "state": "Rehearsed once you can tell it aloud in about three minutes.",
+        }
         widgets = {
-            name: forms.Textarea(attrs={"rows": 3})
+            name: forms.Textarea(attrs={"rows": 4 if name == "action" else 3})
             for name in ["situation", "task", "action", "result", "learned"]
         }
 
@@ -425,6 +454,30 @@ class RerollForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["position"].max_value = positions
         self.fields["position"].validators.append(MaxValueValidator(positions))
+
+
+class MockStartForm(forms.Form):
+    """How many problems a new mock holds, where its level lets the candidate choose; a post
+    without a choice gets the level's own number."""
+
+    problems = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
+
+    def __init__(self, *args, counts: list[int], default: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.default = default
+        field = self.fields["problems"]
+        field.choices = [(count, str(count)) for count in counts]
+        spelled = " or ".join(str(count) for count in counts)
+        plural = "" if counts == [1] else "s"
+        field.error_messages["invalid_choice"] = (
+            f"A mock at your level holds {spelled} problem{plural}: choose one of those."
+            if len(counts) > 1
+            else f"A mock at your level holds {spelled} problem{plural}."
+        )
+
+    def clean_problems(self) -> int:
+        value = self.cleaned_data["problems"]
+        return self.default if value is None else value
 
 
 class MockRecordForm(forms.Form):

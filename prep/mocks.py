@@ -1,10 +1,11 @@
-"""Mock phone screens: picking problems from the target company's list, swapping one, and
-recording how each went.
+"""Mock phone screens: how many problems one holds, picking them from the target company's list,
+swapping one, and recording how each went.
 
 Views stay thin: they validate input and call these functions, each one transaction.
 """
 
 import random
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef
@@ -14,6 +15,7 @@ from prep.companies import primary_list
 from prep.models import (
     SOLVED_STATUSES,
     FocusArea,
+    Level,
     ListEntry,
     MockProblem,
     MockRound,
@@ -23,6 +25,48 @@ from prep.models import (
     Story,
     record_activity,
 )
+from prep.timers import problem_minutes
+
+NUMBER_WORDS = ["no", "one", "two", "three", "four", "five", "six"]
+
+
+@dataclass
+class ProblemChoice:
+    """A number of problems a mock's coding part may hold, and each one's minutes."""
+
+    count: int
+    minutes: list[int]
+    is_default: bool = False
+
+    @property
+    def number(self) -> str:
+        """The count as a sentence spells it: "two"."""
+        return NUMBER_WORDS[self.count] if self.count < len(NUMBER_WORDS) else str(self.count)
+
+    @property
+    def label(self) -> str:
+        """What the count is of: "two problems"."""
+        return f"{self.number} problem{'' if self.count == 1 else 's'}"
+
+    @property
+    def split(self) -> str:
+        """Each problem's minutes: "18 and 17 min"."""
+        if len(self.minutes) < 2:
+            return f"{sum(self.minutes)} min"
+        return f"{', '.join(map(str, self.minutes[:-1]))} and {self.minutes[-1]} min"
+
+
+def problem_choices(level: Level) -> list[ProblemChoice]:
+    """The numbers of problems a mock at this level may hold, from its data: the phone screen's
+    own number, or a range where the interviewer may give fewer (at E6, one or two in 25
+    minutes) and the candidate picks. The level's own number is the default."""
+    most = level.phone_screen_problems
+    fewest = level.phone_screen_min_problems or most
+    coding = level.phone_screen_coding_minutes
+    return [
+        ProblemChoice(count, problem_minutes(coding, count), count == most)
+        for count in range(min(fewest, most), most + 1)
+    ]
 
 
 def _candidates(user, profile: Profile, exclude: list[int]):
@@ -51,7 +95,9 @@ def _pick(queryset, count: int) -> list[int]:
 
 
 @transaction.atomic
-def start_mock(user, profile: Profile) -> MockRound:
+def start_mock(user, profile: Profile, problems: int | None = None) -> MockRound:
+    """A new mock at the candidate's level, its clock running, with `problems` problems (the
+    level's number unless given; fewer when fewer are left to draw)."""
     level = profile.target_level
     mock = MockRound(user=user, level=level, company=profile.target_company)
     if level.has_behavioral_phone_screen:
@@ -66,7 +112,8 @@ def start_mock(user, profile: Profile) -> MockRound:
             mock.story = random.choice(stories)
     mock.start()
     mock.save()
-    picked = _pick(_candidates(user, profile, []), level.phone_screen_problems)
+    count = level.phone_screen_problems if problems is None else problems
+    picked = _pick(_candidates(user, profile, []), count)
     MockProblem.objects.bulk_create(
         MockProblem(mock=mock, problem_id=pk, position=n) for n, pk in enumerate(picked, 1)
     )

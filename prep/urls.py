@@ -45,6 +45,8 @@ urlpatterns = [
     path("ml-design/prompts/new/", practice.prompt_create, name="prompt-create"),
     path("ml-design/prompts/<slug:slug>/", practice.prompt_detail, name="prompt-detail"),
     path("ml-design/prompts/<slug:slug>/timer/", practice.prompt_timer, name="prompt-timer"),
+    path("ml-design/prompts/<slug:slug>/edit/", practice.prompt_edit, name="prompt-edit"),
+    path("ml-design/prompts/<slug:slug>/delete/", practice.prompt_delete, name="prompt-delete"),
     path(
         "ml-design/prompts/<slug:slug>/stages/<slug:stage>/",
         practice.stage_work,
@@ -55,6 +57,7 @@ urlpatterns = [
     path("stories/new/", practice.story_create, name="story-create"),
     path("stories/<int:pk>/", practice.story_edit, name="story-edit"),
     path("stories/<int:pk>/delete/", practice.story_delete, name="story-delete"),
+    path("stories/<int:pk>/timer/", practice.story_timer, name="story-timer"),
     path("mocks/", practice.mock_start, name="mock-start"),
     path("mocks/<int:pk>/", practice.mock_detail, name="mock-detail"),
     path("mocks/<int:pk>/reroll/", practice.mock_reroll, name="mock-reroll"),

@@ -2,15 +2,27 @@
 
 import re
 from datetime import timedelta
+from html import unescape
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from prep.models import ChapterDone, LearnChapter, Problem, ProblemList, ProblemProgress, Status
+from prep.models import (
+    ChapterDone,
+    Company,
+    LearnChapter,
+    Level,
+    Problem,
+    ProblemList,
+    ProblemProgress,
+    Status,
+)
 from tests.factories import (
     CompanyFactory,
+    LevelFactory,
     ListEntryFactory,
+    PhoneScreenSegmentFactory,
     ProblemListFactory,
     ProfileFactory,
 )
@@ -322,3 +334,72 @@ def test_activity_from_a_moment_ago_reads_just_now(alice_client, alice_e5):
 
     assert "just now</time>" in html
     assert "0\xa0minutes ago" not in html
+
+
+# --- The mock card ------------------------------------------------------------------------------
+
+
+def _profile(user, level: str):
+    return ProfileFactory(
+        user=user,
+        target_company=Company.objects.get(slug="meta"),
+        target_level=Level.objects.get(slug=level),
+    )
+
+
+def _mock_card(html: str) -> str:
+    """The mock card's text, tags dropped and white space collapsed, as a reader sees it."""
+    card = re.search(r'<h2 id="mock-title">.*?</form>', html, re.S).group(0)
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", card)).split())
+
+
+@pytest.mark.parametrize(
+    ("level", "plan", "choice"),
+    [
+        ("e4", "5 min introduction; 35 min coding: two problems in 18 and 17 min;", False),
+        ("e5", "5 min introduction; 35 min coding: two problems in 18 and 17 min;", False),
+        (
+            "e6",
+            "2 min introduction; 25 min coding: one problem in 25 min, or two in 13 and 12 min "
+            "(your choice); 15 min behavioral; 3 min questions",
+            True,
+        ),
+    ],
+)
+def test_the_mock_card_describes_the_levels_phone_screen(alice_client, alice, level, plan, choice):
+    _profile(alice, level)
+
+    card = _mock_card(_dashboard(alice_client))
+
+    assert f"45 minutes, as at {level.upper()}: {plan}" in card
+    assert ("One problem, 25 min Two problems, 13 and 12 min" in card) is choice
+    assert "from Meta's list" in card
+
+
+def test_the_mock_card_reads_minutes_from_the_data_not_from_the_level_name(alice_client, alice):
+    level = LevelFactory(name="L7", phone_screen_problems=3)
+    for position, (kind, minutes) in enumerate([("introduction", 4), ("coding", 31)], 1):
+        PhoneScreenSegmentFactory(level=level, position=position, kind=kind, minutes=minutes)
+    ProfileFactory(user=alice, target_company=Company.objects.get(slug="meta"), target_level=level)
+
+    card = _mock_card(_dashboard(alice_client))
+
+    assert (
+        "35 minutes, as at L7: 4 min introduction; "
+        "31 min coding: three problems in 11, 10 and 10 min." in card
+    )
+
+
+def test_a_tick_from_the_dashboard_redraws_the_mock_card_with_its_choice(alice_client, alice):
+    _profile(alice, "e6")
+    chapter = LearnChapter.objects.order_by("card__position", "position").first()
+    headers = {"HTTP_HX_REQUEST": "true", "HTTP_HX_CURRENT_URL": f"http://testserver{HOME}"}
+
+    response = alice_client.post(
+        reverse("prep:chapter-done"), {"chapter": chapter.pk, "done": "1"}, **headers
+    )
+
+    assert response.status_code == 200
+    card = _mock_card(response.content.decode())
+    assert "25 min coding: one problem in 25 min, or two in 13 and 12 min" in card
+    assert "One problem, 25 min Two problems, 13 and 12 min" in card

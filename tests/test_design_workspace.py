@@ -422,7 +422,7 @@ def test_a_prompt_without_a_title_answers_400_and_saves_nothing(alice_client):
     response = alice_client.post(CREATE, {"title": "", "brief": "Something."})
 
     assert response.status_code == 400
-    assert "This field is required." in response.content.decode()
+    assert "Give the prompt a title" in response.content.decode()
     assert not PracticePrompt.objects.filter(owner__isnull=False).exists()
 
 

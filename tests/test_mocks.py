@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
+from prep import mocks
 from prep.models import (
     SOLVED_STATUSES,
     Company,
@@ -20,6 +21,7 @@ from prep.models import (
     Level,
     MockProblem,
     MockRound,
+    PhoneScreenSegment,
     Problem,
     ProblemEvent,
     ProblemList,
@@ -27,11 +29,14 @@ from prep.models import (
     Status,
     Story,
 )
+from prep.timers import whole_minutes
 from tests.factories import (
     CompanyFactory,
+    LevelFactory,
     ListEntryFactory,
     MockProblemFactory,
     MockRoundFactory,
+    PhoneScreenSegmentFactory,
     ProblemFactory,
     ProblemListFactory,
     ProfileFactory,
@@ -99,6 +104,13 @@ def _page(client, url: str) -> str:
 def _plan(page: str) -> list[dict]:
     steps = re.search(r'data-steps="([^"]*)"', page).group(1)
     return json.loads(html.unescape(steps))
+
+
+def _minutes(plan: list[dict], prefix: str = "") -> int:
+    """Whole minutes of the plan's steps whose label starts with `prefix` (all by default)."""
+    seconds = sum(step["seconds"] for step in plan if step["label"].startswith(prefix))
+    assert seconds % 60 == 0
+    return seconds // 60
 
 
 def _record_data(mock: MockRound, **overrides) -> dict:
@@ -226,16 +238,19 @@ def test_with_every_candidate_solved_the_mock_says_so(alice_client, alice, alice
 
 
 @pytest.mark.parametrize("level", ["e4", "e5"])
-def test_an_e4_or_e5_plan_is_45_minutes_with_35_of_coding(alice_client, alice, level):
+def test_an_e4_or_e5_plan_is_45_whole_minutes_with_two_problems_of_18_and_17(
+    alice_client, alice, level
+):
     _profile(alice, level)
     mock = _start(alice_client)
 
     plan = _plan(_page(alice_client, mock.get_absolute_url()))
 
-    coding = [step for step in plan if step["label"].startswith("Problem ")]
-    assert len(coding) == 10
-    assert abs(sum(step["seconds"] for step in coding) - 35 * 60) <= 5
-    assert abs(sum(step["seconds"] for step in plan) - 45 * 60) <= 5
+    assert all(step["seconds"] > 0 and step["seconds"] % 60 == 0 for step in plan)
+    assert _minutes(plan, "Problem 1:") == 18
+    assert _minutes(plan, "Problem 2:") == 17
+    assert len([step for step in plan if step["label"].startswith("Problem ")]) == 10
+    assert _minutes(plan) == 45
     assert not any(step["label"].startswith("Behavioral") for step in plan)
     assert plan[0] == {"label": "Introduction", "seconds": 5 * 60}
 
@@ -264,10 +279,11 @@ def test_an_e6_plan_has_15_minutes_of_behavioral_and_25_of_coding_in_two_by_five
         for n in (1, 2)
         for name in ["Clarify", "Plan", "Code", "Dry run", "Close"]
     ]
-    assert abs(sum(step["seconds"] for step in coding) - 25 * 60) <= 5
+    # Two problems unless the candidate asks for one: 13 and 12 whole minutes.
+    assert (_minutes(plan, "Problem 1:"), _minutes(plan, "Problem 2:")) == (13, 12)
     (behavioral,) = [step for step in plan if step["label"].startswith("Behavioral")]
     assert behavioral["seconds"] == 15 * 60
-    assert abs(sum(step["seconds"] for step in plan) - 45 * 60) <= 5
+    assert _minutes(plan) == 45
     assert plan[0] == {"label": "Introduction", "seconds": 2 * 60}
 
 
@@ -295,6 +311,231 @@ def test_an_e6_mock_with_every_area_covered_asks_for_one_of_the_stories(
     assert mock.story == story
     page = _page(alice_client, mock.get_absolute_url())
     assert "Tell your story “The migration”." in page
+
+
+STEP_TARGETS = [3, 5, 5, 2, 2]
+
+
+@pytest.mark.parametrize(
+    ("total", "weights", "shares"),
+    [
+        (18, STEP_TARGETS, [3, 6, 5, 2, 2]),
+        (17, STEP_TARGETS, [3, 5, 5, 2, 2]),
+        (13, STEP_TARGETS, [2, 4, 4, 2, 1]),
+        (25, STEP_TARGETS, [5, 7, 7, 3, 3]),
+        (35, [1, 1], [18, 17]),
+        (25, [1, 1], [13, 12]),
+        (10, [1, 1, 1], [4, 3, 3]),
+        (5, STEP_TARGETS, [1, 1, 1, 1, 1]),  # too short to share out: a minute each
+        (6, [0, 0], [3, 3]),  # no targets at all: an even split
+        (3, [], []),
+    ],
+)
+def test_whole_minutes_follow_the_targets_and_add_up(total, weights, shares):
+    assert whole_minutes(total, weights) == shares
+
+
+def test_whole_minutes_always_add_up_and_stay_within_a_minute_of_the_share():
+    for weights in ([3, 5, 5, 2, 2], [1, 1], [1, 1, 1], [7, 1], [2, 9, 4, 1, 3, 3]):
+        for total in range(0, 121):
+            shares = whole_minutes(total, weights)
+
+            assert sum(shares) == total
+            if total >= len(weights):
+                assert min(shares) >= 1
+            if total >= sum(weights):  # No share is rounded down to nothing here.
+                exact = [total * w / sum(weights) for w in weights]
+                assert all(abs(s - e) < 1 for s, e in zip(shares, exact, strict=True))
+
+
+def test_the_plan_follows_the_levels_data_in_whole_minutes(alice_client, alice, alice_e5):
+    # A curator gives E5 three problems in a 31-minute coding part.
+    Level.objects.filter(slug="e5").update(phone_screen_problems=3)
+    PhoneScreenSegment.objects.filter(level__slug="e5", kind="coding").update(minutes=31)
+
+    mock = _start(alice_client)
+    page = _page(alice_client, mock.get_absolute_url())
+    plan = _plan(page)
+
+    assert [_minutes(plan, f"Problem {n}:") for n in (1, 2, 3)] == [11, 10, 10]
+    assert all(step["seconds"] > 0 and step["seconds"] % 60 == 0 for step in plan)
+    assert _minutes(plan) == 41
+    assert "of 41:00" in page
+    assert "Three problems in the 31-minute coding part" in page
+
+
+# --- How many problems: the candidate's choice where the level allows one --------------------
+
+
+def _choices(page: str) -> list[tuple[str, bool]]:
+    """The start form's choices of how many problems: (label, checked)."""
+    radios = re.findall(
+        r'<input type="radio" name="problems" value="(\d)" id="([^"]+)"( checked)?>\s*'
+        r'<label for="\2">([^<]+)</label>',
+        page,
+    )
+    return [(label, bool(checked)) for _, _, checked, label in radios]
+
+
+def test_choices_come_from_the_levels_data_with_its_own_number_as_the_default():
+    level = LevelFactory(phone_screen_problems=3, phone_screen_min_problems=2)
+    PhoneScreenSegmentFactory(level=level, kind="coding", minutes=30)
+
+    choices = mocks.problem_choices(level)
+
+    assert [(c.count, c.minutes, c.is_default) for c in choices] == [
+        (2, [15, 15], False),
+        (3, [10, 10, 10], True),
+    ]
+    assert [c.label for c in choices] == ["two problems", "three problems"]
+    assert choices[1].split == "10, 10 and 10 min"
+
+
+@pytest.mark.parametrize("url", [START, DASHBOARD])
+def test_an_e6_start_form_offers_one_or_two_problems_with_two_ticked(alice_client, alice_e6, url):
+    page = _page(alice_client, url)
+
+    assert "<legend>Problems in the coding part</legend>" in page
+    assert _choices(page) == [("One problem, 25 min", False), ("Two problems, 13 and 12 min", True)]
+
+
+@pytest.mark.parametrize("url", [START, DASHBOARD])
+@pytest.mark.parametrize("level", ["e4", "e5"])
+def test_at_e4_and_e5_the_start_form_has_no_choice(alice_client, alice, url, level):
+    _profile(alice, level)
+
+    page = _page(alice_client, url)
+
+    assert _choices(page) == []
+    assert "Start a mock phone screen" in page
+
+
+def test_an_e6_candidate_who_picks_one_problem_gets_the_whole_coding_part_for_it(
+    alice_client, alice_e6
+):
+    response = alice_client.post(START, {"problems": "1"})
+
+    mock = MockRound.objects.get()
+    assert response["Location"] == mock.get_absolute_url()
+    assert len(_picked(mock)) == 1
+    page = _page(alice_client, mock.get_absolute_url())
+    plan = _plan(page)
+    assert [step["label"] for step in plan if step["label"].startswith("Problem ")] == [
+        f"Problem 1: {name}" for name in ["Clarify", "Plan", "Code", "Dry run", "Close"]
+    ]
+    assert _minutes(plan, "Problem 1:") == 25
+    assert _minutes(plan) == 45
+    assert "One problem in the 25-minute coding part" in page
+    assert page.count('name="position"') == 1
+
+
+def test_an_e6_candidate_who_picks_two_problems_gets_13_and_12_minutes(alice_client, alice_e6):
+    alice_client.post(START, {"problems": "2"})
+
+    mock = MockRound.objects.get()
+    page = _page(alice_client, mock.get_absolute_url())
+    plan = _plan(page)
+    assert (_minutes(plan, "Problem 1:"), _minutes(plan, "Problem 2:")) == (13, 12)
+    assert "Two problems in the 25-minute coding part" in page
+    items = re.findall(r'<span class="muted small">(\d+) min</span>', page)
+    assert items == ["13", "12"]
+
+
+def test_a_re_roll_keeps_the_number_of_problems_chosen(alice_client, alice_e6):
+    alice_client.post(START, {"problems": "1"})
+    mock = MockRound.objects.get()
+    before = _picked(mock)
+
+    alice_client.post(_url("mock-reroll", mock), {"position": "1"})
+
+    after = _picked(mock)
+    assert len(after) == 1
+    assert after != before
+    assert _minutes(_plan(_page(alice_client, mock.get_absolute_url())), "Problem 1:") == 25
+
+
+BAD_CHOICES = [
+    ("e6", "3", "A mock at your level holds 1 or 2 problems: choose one of those."),
+    ("e6", "0", "A mock at your level holds 1 or 2 problems: choose one of those."),
+    ("e6", "two", "A mock at your level holds 1 or 2 problems: choose one of those."),
+    ("e4", "1", "A mock at your level holds 2 problems."),
+]
+
+
+@pytest.mark.parametrize(("level", "value", "message"), BAD_CHOICES)
+def test_a_number_of_problems_the_level_does_not_offer_answers_400_and_starts_nothing(
+    alice_client, alice, level, value, message
+):
+    _profile(alice, level)
+
+    response = alice_client.post(START, {"problems": value})
+
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not MockRound.objects.exists()
+    assert not MockProblem.objects.exists()
+
+
+def test_an_htmx_start_with_a_bad_choice_gets_only_the_error_fragment(alice_client, alice_e6):
+    response = alice_client.post(START, {"problems": "9"}, **HTMX)
+
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "<html" not in body
+    assert "A mock at your level holds 1 or 2 problems" in body
+    assert response["HX-Retarget"] == "#htmx-errors"
+    assert not MockRound.objects.exists()
+
+
+# --- How pages describe a mock: from the level's segments and minutes --------------------------
+
+DESCRIPTIONS = {
+    "e4": "45 minutes, as at E4: 5 min introduction; 35 min coding: two problems in 18 and 17 "
+    "min; 5 min questions for the interviewer.",
+    "e5": "45 minutes, as at E5: 5 min introduction; 35 min coding: two problems in 18 and 17 "
+    "min; 5 min questions for the interviewer.",
+    "e6": "45 minutes, as at E6: 2 min introduction; 25 min coding: one problem in 25 min, or "
+    "two in 13 and 12 min (your choice); 15 min behavioral; 3 min questions for the interviewer.",
+}
+
+
+def _text(page: str) -> str:
+    """The page's text with tags dropped and white space collapsed, as a reader sees it."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+
+
+@pytest.mark.parametrize("level", ["e4", "e5", "e6"])
+@pytest.mark.parametrize("url", [START, DASHBOARD])
+def test_the_mock_is_described_from_the_levels_phone_screen(alice_client, alice, level, url):
+    _profile(alice, level)
+
+    assert DESCRIPTIONS[level] in _text(_page(alice_client, url))
+
+
+def test_the_description_follows_an_edit_of_the_levels_data(alice_client, alice_e5):
+    PhoneScreenSegment.objects.filter(level__slug="e5", kind="coding").update(minutes=42)
+    PhoneScreenSegment.objects.filter(level__slug="e5", kind="questions").update(is_archived=True)
+
+    text = _text(_page(alice_client, DASHBOARD))
+
+    assert (
+        "47 minutes, as at E5: 5 min introduction; 42 min coding: two problems in 21 and 21 min."
+        in text
+    )
+
+
+def test_the_loops_page_shows_each_levels_mock_coding_part(alice_client, alice_e5):
+    text = _text(_page(alice_client, reverse("prep:loops")))
+
+    assert (
+        text.count("In a mock phone screen the timer walks through two problems in 18 and 17 min")
+        == 2
+    )
+    assert (
+        "In a mock phone screen the timer walks through one problem in 25 min, or two in 13 and "
+        "12 min (your choice)"
+    ) in text
+    assert "Their targets add up to 17 minutes a problem" in text
 
 
 # --- Re-rolls ---------------------------------------------------------------------------------

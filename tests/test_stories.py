@@ -1,10 +1,13 @@
-"""The behavioral story bank: writing, editing and deleting stories, and the coverage grid."""
+"""The behavioral story bank: writing, editing and deleting stories, the list with its
+previews, the coverage grid, and the rehearsal timer on each story's page."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 
 from prep.models import FocusArea, Level, Story
@@ -54,10 +57,33 @@ def _page(client, url: str = STORIES) -> str:
 
 
 def _row(page: str, slug: str) -> str:
-    """One focus area's row of the coverage grid (a table row, or a list item with no stories)."""
-    match = re.search(rf'<(tr|li) id="area-{slug}"[^>]*>(.*?)</\1>', page, re.S)
+    """One focus area's row of the coverage grid."""
+    match = re.search(rf'<tr id="area-{slug}"[^>]*>(.*?)</tr>', page, re.S)
     assert match, f"no coverage row for {slug}"
-    return match.group(2)
+    return match.group(1)
+
+
+def _counts(page: str, slug: str) -> dict[str, int]:
+    """A focus area's counts: rehearsed, written but not rehearsed, unfinished."""
+    cells = re.findall(r'data-label="([^"]+)">(\d+)<', _row(page, slug))
+    return {label: int(count) for label, count in cells}
+
+
+def _counted(rehearsed: int = 0, written: int = 0, unfinished: int = 0) -> dict[str, int]:
+    return {
+        "Rehearsed": rehearsed,
+        "Written, not rehearsed": written,
+        "Unfinished": unfinished,
+    }
+
+
+def _card(page: str, story: Story) -> str:
+    """One story's card in the list."""
+    match = re.search(
+        rf'<li class="card story-card" id="story-{story.pk}">(.*?)</li>\s*(<li|</ul>)', page, re.S
+    )
+    assert match, f"no card for {story.title}"
+    return match.group(1)
 
 
 @pytest.fixture
@@ -87,9 +113,11 @@ def test_a_rehearsed_story_fills_its_areas_gap_and_no_other(alice_client, alice)
 
     assert "No story yet" not in _row(page, CONFLICT)
     assert "Drafts only" not in _row(page, CONFLICT)
-    assert "covers Resolving Conflict" in _row(page, CONFLICT)
+    assert "Ready" in _row(page, CONFLICT)
+    assert _counts(page, CONFLICT) == _counted(rehearsed=1)
     for area in FocusArea.objects.active().exclude(slug=CONFLICT):
         assert "No story yet" in _row(page, area.slug)
+        assert _counts(page, area.slug) == _counted()
 
 
 def test_an_area_with_only_drafted_stories_says_drafts_only(alice_client, alice):
@@ -100,6 +128,7 @@ def test_an_area_with_only_drafted_stories_says_drafts_only(alice_client, alice)
 
     assert "Drafts only" in _row(page, CONFLICT)
     assert "No story yet" not in _row(page, CONFLICT)
+    assert _counts(page, CONFLICT) == _counted(written=1)
     assert "Drafts only" not in _row(page, RESULTS)
 
 
@@ -351,9 +380,9 @@ def test_stories_page_query_budget_is_the_same_with_one_or_thirty_stories(
     with django_assert_max_num_queries(STORIES_PAGE_QUERIES):
         page = _page(alice_client)
 
-    assert page.count("covers") == sum(
-        len(areas[n % len(areas) : n % len(areas) + 2]) for n in range(stories)
-    )
+    assert page.count('class="card story-card"') == stories
+    tagged = sum(len(areas[n % len(areas) : n % len(areas) + 2]) for n in range(stories))
+    assert sum(sum(_counts(page, area.slug).values()) for area in areas) == tagged
 
 
 def test_an_unfinished_story_says_so_in_the_coverage_grid(alice_client, alice):
@@ -365,7 +394,264 @@ def test_an_unfinished_story_says_so_in_the_coverage_grid(alice_client, alice):
         focus_areas=[FocusArea.objects.get(slug=CONFLICT)],
     )
 
-    row = _row(_page(alice_client), CONFLICT)
+    page = _page(alice_client)
+    row = _row(page, CONFLICT)
 
     assert "Not finished" in row
-    assert "write all four parts to count it" in row
+    assert "no complete story yet: write all four parts to count it" in row
+    assert _counts(page, CONFLICT) == _counted(unfinished=1)
+
+
+# --- The list: a preview of every story -------------------------------------------------------
+
+
+def test_each_story_shows_its_title_state_areas_and_a_preview_of_every_part(alice_client, alice):
+    story = StoryFactory(
+        user=alice,
+        title="The schema fight",
+        situation="S" * 300,
+        task="Agree on one schema.",
+        action="",
+        result="Shipped in a quarter.",
+        state=Story.State.REHEARSED,
+        focus_areas=[_area(CONFLICT), _area(RESULTS)],
+    )
+
+    card = _card(_page(alice_client), story)
+
+    assert "The schema fight" in card
+    assert "Rehearsed" in card
+    assert "Resolving Conflict" in card
+    assert "Driving Results" in card
+    # A long part is cut to about 140 characters; a short one is shown whole.
+    assert "S" * 139 + "…" in card
+    assert "S" * 141 not in card
+    assert "Agree on one schema." in card
+    assert "Shipped in a quarter." in card
+    assert card.count("Not written yet") == 1
+    assert "Unfinished" in card
+
+
+def test_a_story_with_all_four_parts_says_it_is_complete(alice_client, alice):
+    story = StoryFactory(user=alice, focus_areas=[_area(CONFLICT)])
+
+    card = _card(_page(alice_client), story)
+
+    assert "Complete" in card
+    assert "Unfinished" not in card
+    assert "Not written yet" not in card
+
+
+def test_with_no_stories_the_list_says_so(alice_client):
+    assert "No stories yet." in _page(alice_client)
+
+
+def test_the_grid_has_the_same_columns_with_one_story_or_thirty(alice_client, alice):
+    areas = list(FocusArea.objects.active())
+    StoryFactory(user=alice, focus_areas=areas)
+    one = _page(alice_client)
+    for _ in range(29):
+        StoryFactory(user=alice, focus_areas=areas)
+    thirty = _page(alice_client)
+
+    def columns(page: str) -> int:
+        table = re.search(r'<table class="coverage-counts">(.*?)</table>', page, re.S).group(1)
+        return table.count('<th scope="col">')
+
+    assert columns(one) == columns(thirty) == 5
+    assert _counts(thirty, CONFLICT) == _counted(written=30)
+
+
+# --- The form ---------------------------------------------------------------------------------
+
+
+def test_each_focus_area_checkbox_sits_inside_its_own_label(alice_client):
+    page = _page(alice_client, CREATE)
+
+    labels = re.findall(r'<label class="choice"[^>]*>(.*?)</label>', page, re.S)
+    assert len(labels) == FocusArea.objects.active().count()
+    for area, label in zip(FocusArea.objects.active(), labels, strict=True):
+        assert re.search(rf'<input type="checkbox" name="focus_areas" value="{area.slug}"', label)
+        assert area.name in label
+    assert "<legend>Focus areas</legend>" in page
+
+
+def test_a_failed_save_keeps_the_ticked_areas_and_says_nothing_was_saved(alice_client):
+    response = alice_client.post(CREATE, _form(CONFLICT, title=""))
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Nothing was saved" in html
+    assert re.search(rf'value="{CONFLICT}"[^>]*checked', html)
+
+
+# --- Rehearsing against the clock -------------------------------------------------------------
+
+
+def _timer_url(story: Story) -> str:
+    return reverse("prep:story-timer", args=[story.pk])
+
+
+def _clock(page: str) -> tuple[str, int]:
+    match = re.search(r'data-state="([\w-]+)" data-elapsed="(\d+)"', page)
+    assert match, "no timer on the page"
+    return match.group(1), int(match.group(2))
+
+
+def test_a_story_page_offers_a_three_minute_rehearsal_timer_as_a_suggestion(
+    alice_client, alices_story
+):
+    page = _page(alice_client, _edit(alices_story))
+
+    assert "Rehearsal timer" in page
+    assert _clock(page) == ("not-started", 0)
+    assert "Start the 3-minute timer" in page
+    assert "of 3:00" in page
+    assert "not a rule" in page
+    assert f'action="{_timer_url(alices_story)}"' in page
+
+
+def test_a_new_story_has_no_timer_until_it_is_saved(alice_client):
+    page = _page(alice_client, CREATE)
+
+    assert "data-timer" not in page
+    assert "Once saved, it gets a rehearsal timer." in " ".join(page.split())
+
+
+def test_starting_the_timer_keeps_it_running_across_a_reload(alice_client, alices_story):
+    response = alice_client.post(_timer_url(alices_story), {"action": "start"})
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{_edit(alices_story)}#timer"
+    assert _clock(_page(alice_client, _edit(alices_story)))[0] == "running"
+
+
+def test_htmx_start_returns_only_the_running_timer(alice_client, alices_story):
+    response = alice_client.post(
+        _timer_url(alices_story), {"action": "start"}, HTTP_HX_REQUEST="true"
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.lstrip().startswith('<section id="timer"')
+    assert "<html" not in html
+    assert _clock(html)[0] == "running"
+    assert "Pause" in html
+
+
+def test_pausing_stops_the_clock_and_resuming_starts_it_again(alice_client, alices_story):
+    alice_client.post(_timer_url(alices_story), {"action": "start"})
+    alice_client.post(_timer_url(alices_story), {"action": "pause"})
+
+    assert _clock(_page(alice_client, _edit(alices_story)))[0] == "paused"
+
+    alice_client.post(_timer_url(alices_story), {"action": "resume"})
+
+    assert _clock(_page(alice_client, _edit(alices_story)))[0] == "running"
+
+
+def _started(client, story: Story, seconds_ago: int) -> None:
+    session = client.session
+    started = timezone.now() - timedelta(seconds=seconds_ago)
+    session[f"rehearsal:{story.pk}"] = {"started_at": started.isoformat(), "paused_seconds": 0}
+    session.save()
+
+
+def test_past_three_minutes_the_page_says_time_is_up(alice_client, alices_story):
+    _started(alice_client, alices_story, 200)
+
+    page = _page(alice_client, _edit(alices_story))
+
+    assert re.search(r'<section id="timer" class="card timer overtime"', page)
+    assert re.search(r"Time is up: 0:2\d over\.", page)
+    assert 'data-over-message="Time is up' in page
+
+
+def test_within_three_minutes_nothing_is_up(alice_client, alices_story):
+    _started(alice_client, alices_story, 60)
+
+    page = _page(alice_client, _edit(alices_story))
+
+    assert not re.search(r"Time is up: \d", page)
+    assert 'class="card timer"' in page
+    assert _clock(page)[0] == "running"
+
+
+def test_stopping_says_how_long_it_took_and_resets_the_clock(alice_client, alices_story):
+    _started(alice_client, alices_story, 200)
+
+    response = alice_client.post(_timer_url(alices_story), {"action": "end"}, follow=True)
+
+    page = response.content.decode()
+    assert "You took 3:2" in page
+    assert "longer than the suggested 3 minutes" in page
+    assert _clock(page) == ("not-started", 0)
+
+
+def test_stopping_within_the_time_says_so(alice_client, alices_story):
+    _started(alice_client, alices_story, 150)
+
+    response = alice_client.post(_timer_url(alices_story), {"action": "end"}, follow=True)
+
+    assert "within the suggested 3 minutes" in response.content.decode()
+
+
+def test_each_story_keeps_its_own_clock(alice_client, alice, alices_story):
+    other = StoryFactory(user=alice, focus_areas=[_area(RESULTS)])
+
+    alice_client.post(_timer_url(alices_story), {"action": "start"})
+
+    assert _clock(_page(alice_client, _edit(other))) == ("not-started", 0)
+
+
+def test_an_unknown_timer_action_answers_400_and_starts_nothing(alice_client, alices_story):
+    response = alice_client.post(_timer_url(alices_story), {"action": "explode"})
+
+    assert response.status_code == 400
+    assert "The timer can start, pause, resume or end." in response.content.decode()
+    assert f"rehearsal:{alices_story.pk}" not in alice_client.session
+
+
+def test_an_unknown_timer_action_over_htmx_answers_with_an_error_fragment(
+    alice_client, alices_story
+):
+    response = alice_client.post(
+        _timer_url(alices_story), {"action": "explode"}, HTTP_HX_REQUEST="true"
+    )
+
+    assert response.status_code == 400
+    assert response["HX-Retarget"] == "#htmx-errors"
+    assert "<html" not in response.content.decode()
+
+
+def test_a_strangers_story_timer_is_404(alice_client, bobs_story):
+    response = alice_client.post(_timer_url(bobs_story), {"action": "start"})
+
+    assert response.status_code == 404
+    assert f"rehearsal:{bobs_story.pk}" not in alice_client.session
+
+
+def test_the_story_timer_sends_anonymous_visitors_to_log_in(client, alices_story):
+    response = client.post(_timer_url(alices_story), {"action": "start"})
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(f"{reverse('login')}?next=")
+
+
+@pytest.mark.parametrize("logged_in", [False, True], ids=["anonymous", "alice"])
+def test_the_story_timer_refuses_get(client, alice, alices_story, logged_in):
+    if logged_in:
+        client.force_login(alice)
+
+    assert client.get(_timer_url(alices_story)).status_code == 405
+
+
+def test_stopping_over_htmx_reloads_the_whole_page(alice_client, alices_story):
+    _started(alice_client, alices_story, 30)
+
+    response = alice_client.post(
+        _timer_url(alices_story), {"action": "end"}, HTTP_HX_REQUEST="true"
+    )
+
+    assert response["HX-Redirect"] == f"{_edit(alices_story)}#timer"
+    assert f"rehearsal:{alices_story.pk}" not in alice_client.session

@@ -97,6 +97,13 @@ class Level(CatalogueItem):
     phone_screen_problems = models.PositiveSmallIntegerField(
         default=2, help_text="Coding problems a phone screen gives, and so a mock phone screen."
     )
+    phone_screen_min_problems = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Fewest coding problems a phone screen may give, where the interviewer may give "
+        "fewer than the number above (E6: one or two); a mock then lets the candidate choose. "
+        "Blank: always the number above.",
+    )
     summary = models.TextField(blank=True)
 
     class Meta:

@@ -87,6 +87,7 @@ def loops(request: HttpRequest) -> HttpResponse:
     segments = PhoneScreenSegment.objects.active()
     levels = Level.objects.active().prefetch_related(Prefetch("phone_screen", queryset=segments))
     loops = Loop.objects.for_company(company) if company else {}
+    steps = list(CodingStep.objects.active())
     return render(
         request,
         "prep/loops.html",
@@ -94,7 +95,8 @@ def loops(request: HttpRequest) -> HttpResponse:
             "form": form,
             "company": company,
             "levels": [(level, loops.get(level.pk)) for level in levels],
-            "steps": CodingStep.objects.active(),
+            "steps": steps,
+            "step_minutes": sum(step.minutes for step in steps),
             "resources": Resource.objects.active(),
         },
         status=400 if form.is_bound and not form.is_valid() else 200,

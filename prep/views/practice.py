@@ -10,16 +10,18 @@ import random
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, RestrictedError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from prep import mocks, readiness, reviews, timers
 from prep.forms import (
     MockRecordForm,
+    MockStartForm,
     PromptForm,
     RerollForm,
     StageWorkForm,
@@ -177,6 +179,59 @@ def prompt_create(request: HttpRequest) -> HttpResponse:
     return render(request, "prep/prompt_form.html", {"form": form})
 
 
+def _own_prompt(request: HttpRequest, slug: str) -> PracticePrompt:
+    """One of the user's own prompts; the catalogue's and other people's are 404."""
+    return get_object_or_404(PracticePrompt, slug=slug, owner=request.user)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def prompt_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    prompt = _own_prompt(request, slug)
+    form = PromptForm(request.POST or None, instance=prompt)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, f"Saved your changes to “{prompt.title}”.")
+        return redirect(prompt)
+    # The heading names the prompt as saved, not as just (mis)typed.
+    saved = PracticePrompt.objects.get(pk=prompt.pk) if form.is_bound else prompt
+    context = {"form": form, "prompt": saved, "sessions": saved.attempts.count()}
+    return render(request, "prep/prompt_form.html", context, status=400 if form.is_bound else 200)
+
+
+@require_POST
+@login_required
+def prompt_delete(request: HttpRequest, slug: str) -> HttpResponse:
+    prompt = _own_prompt(request, slug)
+    sessions = prompt.attempts.count()
+    if not sessions and not confirmed(request):
+        return confirm_page(
+            request,
+            title=f"Delete “{prompt.title}”?",
+            message="The prompt goes for good. You have no design sessions on it, so no notes "
+            "or ratings go with it.",
+            button="Delete the prompt",
+            cancel_url=reverse("prep:prompt-edit", args=[prompt.slug]),
+        )
+    if not sessions:
+        try:
+            prompt.delete()
+        except RestrictedError:
+            # A session was started on it in another tab since the count above.
+            sessions = prompt.attempts.count()
+    if sessions:
+        # Sessions hold the user's notes and ratings: the prompt stays rather than lose them.
+        messages.error(
+            request,
+            f"“{prompt.title}” was not deleted: you have practised it ({sessions} design "
+            f"session{'s' if sessions != 1 else ''}), and deleting it would lose those notes "
+            "and ratings. You can still edit its title and brief.",
+        )
+        return redirect(prompt)
+    messages.success(request, f"Deleted “{prompt.title}”.")
+    return redirect("prep:ml-design")
+
+
 @require_GET
 @login_required
 def attempt_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -203,7 +258,8 @@ def story_list(request: HttpRequest) -> HttpResponse:
         "prep/stories.html",
         {
             "stories": stories,
-            "areas": areas,
+            "complete": sum(story.is_complete for story in stories),
+            # Counts per area from the stories already loaded: no query per story or area.
             "grid": readiness.coverage_grid(stories, areas),
             "level": level,
             "scopes": [(area, area.scope_for(level)) for area in areas],
@@ -240,9 +296,53 @@ def _story_form(request: HttpRequest, story: Story) -> HttpResponse:
                     reviews.rehearsed(request.user, story, profile=profile or Profile())
             messages.success(request, f"Saved “{story.title}”.", extra_tags=draft)
             return redirect("prep:stories")
-        return render(request, "prep/story_form.html", {"form": form, "story": story}, status=400)
-    context = {"form": form, "story": story, "unsaved": bool(unsaved)}
+        context = _story_page(request, story, form)
+        return render(request, "prep/story_form.html", context, status=400)
+    context = {**_story_page(request, story, form), "unsaved": bool(unsaved)}
     return render(request, "prep/story_form.html", context)
+
+
+def _story_page(request: HttpRequest, story: Story, form: StoryForm) -> dict:
+    """The story form, and for a saved story its rehearsal timer."""
+    if story.pk is None:
+        return {"form": form, "story": story}
+    clock = timers.rehearsal_clock(request.session, story)
+    return {"form": form, "story": story, "timer": timers.rehearsal_timer(clock)}
+
+
+@require_POST
+@login_required
+def story_timer(request: HttpRequest, pk: int) -> HttpResponse:
+    """Start, pause, resume or stop rehearsing a story against its clock (kept in the session)."""
+    story = get_object_or_404(Story, pk=pk, user=request.user)
+    form = TimerForm(request.POST)
+    if not form.is_valid():
+        return bad_request(request, form_errors(form))
+    action = form.cleaned_data["action"]
+    clock = timers.rehearsal_clock(request.session, story)
+    was_started = clock.started_at is not None
+    timers.apply_timer_action(clock, action)
+    page = f"{story.get_absolute_url()}#timer"
+    if action != "end":
+        if request.htmx:
+            context = {"story": story, "timer": timers.rehearsal_timer(clock)}
+            return render(request, "prep/_timer.html", context)
+        return redirect(page)
+    # Stopping hands back the time taken and resets the clock for the next run-through.
+    if was_started:
+        messages.success(request, _rehearsal_verdict(timers.rehearsal_timer(clock)))
+    clock.forget()
+    return HttpResponseClientRedirect(page) if request.htmx else redirect(page)
+
+
+def _rehearsal_verdict(timer: timers.Timer) -> str:
+    took, planned = timer.elapsed, timer.total_seconds
+    if took > planned:
+        return (
+            f"You took {took // 60}:{took % 60:02d}, longer than the suggested "
+            f"{planned // 60} minutes: see what you could leave for follow-up questions."
+        )
+    return f"You took {took // 60}:{took % 60:02d}, within the suggested {planned // 60} minutes."
 
 
 @require_POST
@@ -268,13 +368,20 @@ def story_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def mock_start(request: HttpRequest) -> HttpResponse:
-    """GET: every mock phone screen so far, and a button to start one; POST starts one."""
+    """GET: every mock phone screen so far, and a form to start one; POST starts one, with the
+    number of problems chosen where the level offers a choice."""
     profile = Profile.objects.for_user(request.user)
     if profile is None:
         return redirect("prep:onboarding")
     if request.method == "GET":
         return _mock_history(request, profile)
-    mock = mocks.start_mock(request.user, profile)
+    choices = mocks.problem_choices(profile.target_level)
+    counts = [choice.count for choice in choices]
+    default = next(choice.count for choice in choices if choice.is_default)
+    form = MockStartForm(request.POST, counts=counts, default=default)
+    if not form.is_valid():
+        return bad_request(request, form_errors(form))
+    mock = mocks.start_mock(request.user, profile, problems=form.cleaned_data["problems"])
     if not mock.problems.exists():
         messages.error(request, "There are no easy or medium problems to pick from yet.")
     return redirect(mock)
@@ -297,7 +404,9 @@ def _mock_history(request: HttpRequest, profile: Profile) -> HttpResponse:
 
 
 def _mock(request: HttpRequest, pk: int) -> MockRound:
-    rounds = MockRound.objects.select_related("level", "company", "story", "focus_area")
+    rounds = MockRound.objects.select_related(
+        "level", "company", "story", "focus_area"
+    ).prefetch_related("level__phone_screen")
     return get_object_or_404(rounds, pk=pk, user=request.user)
 
 
@@ -310,9 +419,15 @@ def mock_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _mock_context(mock: MockRound, form: MockRecordForm | None = None) -> dict:
     problems = list(mock.problems.select_related("problem"))
+    coding_minutes = mock.level.phone_screen_coding_minutes
+    # The same whole minutes per problem as the timer's plan below.
+    minutes = timers.problem_minutes(coding_minutes, len(problems))
     return {
         "mock": mock,
         "problems": problems,
+        "problem_rows": list(zip(problems, minutes, strict=True)),
+        "coding": mocks.ProblemChoice(len(problems), minutes),
+        "coding_minutes": coding_minutes,
         "timer": timers.mock_timer(mock, len(problems)),
         "form": form or MockRecordForm(problems=problems),
     }

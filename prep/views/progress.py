@@ -326,11 +326,13 @@ def _stages_studied(user) -> dict:
 @require_GET
 @login_required
 def ml_design(request: HttpRequest) -> HttpResponse:
+    stages = list(DesignStage.objects.active())
     return render(
         request,
         "prep/ml_design.html",
         {
-            "stages": DesignStage.objects.active(),
+            "stages": stages,
+            "round_minutes": sum(stage.minutes for stage in stages),
             **_stages_studied(request.user),
             "prompts": PracticePrompt.objects.active().catalogue(),
             "own_prompts": PracticePrompt.objects.filter(owner=request.user),

@@ -54,7 +54,7 @@
         timer.classList.add("overtime");
         over.textContent = "Time is up: " + format(elapsed - total) + " over.";
         if (!overAnnounced) {
-          announce.textContent = "Time is up for the whole round.";
+          announce.textContent = timer.dataset.overMessage || "Time is up for the whole round.";
           overAnnounced = true;
         }
       }

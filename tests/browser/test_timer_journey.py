@@ -7,7 +7,7 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from prep.models import DesignAttempt, DesignStage, PracticePrompt
+from prep.models import DesignAttempt, DesignStage, MockRound, PracticePrompt
 from tests.browser.journeys import onboard, sign_up
 
 PROMPT = "people-you-may-follow"
@@ -31,3 +31,27 @@ def test_the_session_timer_says_time_is_up_when_the_round_runs_out(page, live_se
     expect(timer).to_contain_text(re.compile(r"Time is up: 0:0\d over\."), timeout=10_000)
     expect(timer).to_have_class(re.compile(r"\bovertime\b"))
     expect(timer.locator("[data-clock-announce]")).to_have_text("Time is up for the whole round.")
+
+
+def test_the_mock_timer_moves_on_at_a_whole_minute_and_says_so(page, live_server, catalog):
+    sign_up(page, live_server.url, "minutehand")
+    onboard(page, "Meta", "E5")
+    page.goto(f"{live_server.url}/mocks/")
+    page.get_by_role("button", name="Start a mock phone screen").click()
+    # The introduction is the plan's first 5 whole minutes: it runs out three seconds in.
+    mock = MockRound.objects.get()
+    MockRound.objects.filter(pk=mock.pk).update(
+        started_at=timezone.now() - timedelta(seconds=5 * 60 - 3)
+    )
+
+    page.reload()
+    timer = page.get_by_role("region", name="Mock timer")
+    expect(timer.locator('[aria-current="step"]')).to_contain_text("Introduction")
+
+    clarify = timer.locator("[data-step]", has_text="Problem 1: Clarify")
+    expect(clarify).to_have_attribute("aria-current", "step", timeout=10_000)
+    expect(clarify).to_contain_text("5 min")
+    expect(timer.locator("[data-clock-announce]")).to_have_text(
+        "Time is up for Introduction. Now: Problem 1: Clarify."
+    )
+    expect(timer).not_to_contain_text("Time is up:")
