@@ -1030,10 +1030,11 @@ def test_the_backfill_makes_cards_and_activity_from_past_work_and_reverses():
         MigrationExecutor(connection).migrate(after)
 
         today = datetime.now(UTC).date()
-        cards = ReviewCard.objects.filter(user__username="veteran").select_related(
-            "problem", "story"
+        # Only the columns that exist at 0012: later migrations add Problem fields.
+        cards = ReviewCard.objects.filter(user__username="veteran").values_list(
+            "problem__title", "story__title", "due_on"
         )
-        assert {(c.problem or c.story).title: c.due_on for c in cards} == {
+        assert {problem or story: due for problem, story, due in cards} == {
             "solved-one": practised + timedelta(days=2),
             "shaky-one": today,
             "Rehearsed": story.updated_at.date() + timedelta(days=2),
