@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import markdown as markdown_lib
@@ -15,11 +16,36 @@ from prep.models import Status
 register = template.Library()
 
 
+# What a screen reader says for an image whose writer gave it no description.
+IMAGE_WITHOUT_ALT = "Image with no description"
+# nh3's output is canonical: lower-case names, every value double-quoted with " escaped inside.
+_IMG = re.compile(r'<img((?:\s+[a-z-]+(?:="[^"]*")?)*)\s*/?>')
+_ATTRIBUTE = re.compile(r'\s+([a-z-]+)(?:="([^"]*)")?')
+
+
 @register.filter
 def markdown(text: str) -> SafeString:
-    """Render a user's Markdown notes; nh3 strips anything that could run script."""
+    """Render a user's Markdown notes; nh3 strips anything that could run script.
+
+    Every image gets a text alternative (its alt, else its title, else IMAGE_WITHOUT_ALT), and
+    every code block can take keyboard focus, so a block wider than the page can be scrolled
+    without a mouse."""
     html = markdown_lib.markdown(text or "", extensions=["fenced_code", "tables", "sane_lists"])
-    return mark_safe(nh3.clean(html, link_rel="noopener noreferrer nofollow"))
+    html = nh3.clean(
+        html,
+        link_rel="noopener noreferrer nofollow",
+        set_tag_attribute_values={"pre": {"tabindex": "0"}},
+    )
+    return mark_safe(_IMG.sub(_with_alt, html))
+
+
+def _with_alt(match: re.Match) -> str:
+    attributes = dict(_ATTRIBUTE.findall(match.group(1)))
+    if attributes.get("alt", "").strip():
+        return match.group(0)
+    # Values are still escaped as nh3 wrote them, so they go back in as they are.
+    attributes["alt"] = attributes.get("title", "").strip() or IMAGE_WITHOUT_ALT
+    return "<img" + "".join(f' {name}="{value}"' for name, value in attributes.items()) + ">"
 
 
 @register.filter
