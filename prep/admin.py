@@ -3,10 +3,13 @@ from collections import Counter
 from django import forms
 from django.apps import apps
 from django.contrib import admin, messages
+from django.contrib.admin.utils import NestedObjects, quote
 from django.contrib.admin.widgets import AutocompleteSelect
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import User
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
+from django.db import models, router
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce
@@ -14,14 +17,17 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.views.decorators.http import require_http_methods
 
 from prep.company_files import CompanyFileError
 from prep.models import (
     CodingStep,
     Company,
+    DesignAttempt,
     DesignStage,
     FocusArea,
     LearnCard,
@@ -35,11 +41,15 @@ from prep.models import (
     PracticePrompt,
     Problem,
     ProblemList,
+    ProblemProgress,
     Resource,
     SnapshotEntry,
+    StageWork,
+    Story,
     SyncRecord,
     Topic,
 )
+from prep.models.catalogue import count_of
 from prep.models.sync import (
     FAMILIES,
     changed_fields,
@@ -50,6 +60,7 @@ from prep.models.sync import (
     synced_values,
     with_synced_values,
 )
+from prep.portability import OWNED_MODELS, erase_account
 from prep.snapshots import SnapshotPlan, StalePlan, snapshot_import, snapshot_plan
 
 admin.site.site_header = "MLE Prep catalogue"
@@ -65,6 +76,75 @@ def archive(modeladmin, request, queryset):
 @admin.action(description="Restore selected items")
 def restore(modeladmin, request, queryset):
     queryset.update(is_archived=False)
+
+
+# A user's own rows (notes, stories, private prompts, ...) are theirs: staff see counts only.
+PRIVATE_MODELS = OWNED_MODELS | {Story.focus_areas.through}
+
+
+def is_private(obj: models.Model) -> bool:
+    if isinstance(obj, PracticePrompt):
+        return obj.owner_id is not None  # the catalogue's prompts are the admin's to curate
+    return type(obj) in PRIVATE_MODELS
+
+
+def deleted_objects(objs, request, admin_site):
+    """Django's `get_deleted_objects`, with users' own rows counted instead of named: the stock
+    page lists every row a deletion takes by its str(), which carries stories' and private
+    prompts' titles."""
+    if not len(objs):
+        return [], {}, set(), []
+    collector = NestedObjects(using=router.db_for_write(objs[0]._meta.model), origin=objs)
+    collector.collect(objs)
+    perms_needed, hidden = set(), Counter()
+
+    def describe(obj) -> str | None:
+        opts = obj._meta
+        if is_private(obj):
+            hidden[opts.verbose_name_plural] += 1
+            return None
+        if not admin_site.is_registered(type(obj)):
+            return f"{capfirst(opts.verbose_name)}: {obj}"
+        if not admin_site.get_model_admin(type(obj)).has_delete_permission(request, obj):
+            perms_needed.add(opts.verbose_name)
+        try:
+            url = reverse(
+                f"{admin_site.name}:{opts.app_label}_{opts.model_name}_change",
+                args=[quote(obj.pk)],
+            )
+        except NoReverseMatch:
+            return f"{capfirst(opts.verbose_name)}: {obj}"
+        return format_html('{}: <a href="{}">{}</a>', capfirst(opts.verbose_name), url, obj)
+
+    def shown(nested: list) -> list:
+        found, skip = [], False
+        for item in nested:
+            if isinstance(item, list):
+                if not skip:
+                    found.append(shown(item))
+            elif item is not None:
+                found.append(item)
+            skip = item is None  # a hidden row's children follow it as a list
+        return found
+
+    def counted() -> list[str]:
+        lines = [f"{n} {name} of users (private: counted, not shown)" for name, n in hidden.items()]
+        hidden.clear()
+        return lines
+
+    to_delete = shown(collector.nested(describe)) + counted()
+    protected = [p for p in map(describe, collector.protected) if p is not None] + counted()
+    model_count = {
+        model._meta.verbose_name_plural: len(found) for model, found in collector.model_objs.items()
+    }
+    return to_delete, model_count, perms_needed, protected
+
+
+class PrivateRowsCounted:
+    """For a ModelAdmin whose deletions can reach users' own rows: they are counted, not named."""
+
+    def get_deleted_objects(self, objs, request):
+        return deleted_objects(objs, request, self.admin_site)
 
 
 class UpstreamFilter(admin.SimpleListFilter):
@@ -91,7 +171,7 @@ class UpstreamFilter(admin.SimpleListFilter):
         return queryset
 
 
-class UpstreamAdmin(admin.ModelAdmin):
+class UpstreamAdmin(PrivateRowsCounted, admin.ModelAdmin):
     """Shows on each row whether it is still as load_catalog shipped it (see prep.models.sync)."""
 
     readonly_fields = ["upstream"]
@@ -393,10 +473,16 @@ class DesignStageAdmin(CatalogueAdmin):
 
 @admin.register(PracticePrompt)
 class PracticePromptAdmin(CatalogueAdmin):
+    """The catalogue's prompts only: a user's private prompt is not the admin's to read."""
+
     list_display = ["position", "title", "source_name", "is_archived"]
     list_display_links = ["title"]
     search_fields = ["title", "brief"]
     ordering = ["position"]
+    exclude = ["owner"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).catalogue()
 
 
 @admin.register(FocusArea)
@@ -691,3 +777,36 @@ class ListSnapshotAdmin(admin.ModelAdmin):
             "import_url": reverse("admin:prep_listsnapshot_import"),
         }
         return TemplateResponse(request, "admin/prep/listsnapshot/import_preview.html", context)
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class AccountAdmin(PrivateRowsCounted, UserAdmin):
+    """Accounts, with how much each has written as counts: the writing is the candidate's own."""
+
+    readonly_fields = [*UserAdmin.readonly_fields, "study_data"]
+    fieldsets = [*UserAdmin.fieldsets, ("Study data", {"fields": ["study_data"]})]
+
+    @admin.display(description="what they have written (counts only)")
+    def study_data(self, obj) -> str:
+        mine = OuterRef("pk")
+        counts = {
+            "Problem statuses": ProblemProgress.objects.filter(user=mine),
+            "with notes": ProblemProgress.objects.filter(user=mine).exclude(notes=""),
+            "Stories": Story.objects.filter(user=mine),
+            "Private prompts": PracticePrompt.objects.filter(owner=mine),
+            "Design sessions": DesignAttempt.objects.filter(user=mine),
+            "with stage notes": StageWork.objects.filter(attempt__user=mine).exclude(notes=""),
+        }
+        annotations = {f"count_{n}": count_of(rows) for n, rows in enumerate(counts.values())}
+        found = User.objects.filter(pk=obj.pk).values(**annotations).get()
+        return ", ".join(f"{name}: {found[f'count_{n}']}" for n, name in enumerate(counts))
+
+    def delete_model(self, request, obj):
+        erase_account(obj)
+
+    def delete_queryset(self, request, queryset):
+        for user in queryset:
+            erase_account(user)

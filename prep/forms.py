@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth.forms import UserCreationForm
 from django.contrib.auth.models import User
 from django.core.validators import MaxValueValidator
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from prep.models import (
@@ -27,6 +28,7 @@ from prep.models import (
     Status,
     Story,
 )
+from prep.portability import MAX_BYTES, ImportRefused, read_document, too_big
 
 NOTES_MAX = 20_000
 # An interview further ahead than this is a typo (2062 for 2026), not a plan.
@@ -505,3 +507,38 @@ class MockRecordForm(forms.Form):
             (item, self[f"outcome_{item.position}"], self[f"minutes_{item.position}"])
             for item in self.problems
         ]
+
+
+class ImportForm(forms.Form):
+    """A data file to restore into the account, and the candidate's word that it replaces
+    what the account holds; `document` is the file's JSON once the form is valid."""
+
+    file = forms.FileField(
+        label="Data file",
+        help_text=f"The .json file “Download my data” gave you, at most "
+        f"{filesizeformat(MAX_BYTES)}.",
+        widget=forms.FileInput(attrs={"accept": ".json,application/json"}),
+        error_messages={
+            "required": "Choose the data file to import.",
+            "empty": "That file is empty. Nothing was imported.",
+        },
+    )
+    replace = forms.BooleanField(
+        label="Replace what this account holds with the file's contents",
+        error_messages={
+            "required": "Tick the box to confirm that the file replaces what this account "
+            "holds. Nothing was imported."
+        },
+    )
+
+    document: dict | None = None
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError(too_big(upload.size))  # before reading it all in
+        try:
+            self.document = read_document(upload.read())
+        except ImportRefused as exc:
+            raise forms.ValidationError(str(exc)) from None
+        return upload

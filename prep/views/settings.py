@@ -1,8 +1,11 @@
-"""The settings page: the candidate's target, their share link, and deleting the account.
+"""The settings page: the candidate's target, their share link, their data to take away or
+restore (prep/portability.py), and deleting the account.
 
 A share link's full URL is shown once, in the response that creates or rotates it: the database
 keeps only a hash of its token, so the URL cannot be shown again later.
 """
+
+import json
 
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -11,9 +14,13 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django_htmx.http import HttpResponseClientRedirect
 
-from prep.forms import DeleteAccountForm, ProfileForm, ShareOptionsForm
+from prep import portability
+from prep.forms import DeleteAccountForm, ImportForm, ProfileForm, ShareOptionsForm
 from prep.models import Profile, ShareLink
 from prep.views.accounts import profile_form
 from prep.views.responses import bad_request, confirm_page, confirmed
@@ -40,6 +47,7 @@ def settings_context(request: HttpRequest, **extra) -> dict:
         "share_link": link,
         "share_form": extra.pop("share_form", None) or ShareOptionsForm(instance=link),
         "delete_form": extra.pop("delete_form", None) or DeleteAccountForm(request.user),
+        "import_form": extra.pop("import_form", None) or ImportForm(),
         **extra,
     }
 
@@ -152,10 +160,47 @@ def account_delete(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         context = settings_context(request, delete_form=form)
         return render(request, "prep/settings.html", context, status=400)
-    user = request.user
-    with transaction.atomic():
-        user.delete()
+    # The account, and django-axes' login attempts under its name, in one transaction.
+    portability.erase_account(request.user)
     # Only once the account is gone: a failed delete must not leave the user logged out.
     logout(request)
     messages.success(request, "Your account and everything in it have been deleted.")
     return redirect("prep:home")
+
+
+@require_safe
+@login_required
+@never_cache
+def data_export(request: HttpRequest) -> HttpResponse:
+    """Everything the candidate owns as one JSON file, downloaded; never kept by a cache."""
+    document = portability.export_data(request.user)
+    profile = _own_profile(request.user)
+    day = profile.today() if profile else timezone.localdate()
+    response = HttpResponse(
+        json.dumps(document, indent=2, ensure_ascii=False),
+        content_type="application/json; charset=utf-8",
+    )
+    filename = portability.export_filename(day)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_POST
+@login_required
+def data_import(request: HttpRequest) -> HttpResponse:
+    form = ImportForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            counts = portability.import_data(request.user, form.document)
+        except portability.ImportRefused as exc:
+            form.add_error("file", str(exc))
+    if not form.is_valid():
+        context = settings_context(request, import_form=form)
+        if request.htmx:
+            return render(request, "prep/settings.html#data-panel", context, status=400)
+        return render(request, "prep/settings.html", context, status=400)
+    messages.success(request, portability.import_summary(counts))
+    # Everything on every page may have changed: load a whole page, even for htmx.
+    if request.htmx:
+        return HttpResponseClientRedirect(reverse("prep:settings"))
+    return redirect("prep:settings")
