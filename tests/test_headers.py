@@ -91,3 +91,33 @@ def test_a_favicon_is_served_at_the_root(db):
 
 def test_pages_link_the_svg_favicon(client, db):
     assert 'rel="icon"' in client.get(reverse("login")).content.decode()
+
+
+def test_every_page_that_answers_get_answers_head(alice_client, alice_e5):
+    """Monitors and link checkers use HEAD: wherever GET works, HEAD does too, with no body."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    def patterns(resolver, prefix=""):
+        for entry in resolver.url_patterns:
+            if isinstance(entry, URLResolver):
+                if entry.app_name == "admin":
+                    continue
+                yield from patterns(entry, prefix + str(entry.pattern))
+            elif isinstance(entry, URLPattern) and not entry.pattern.converters:
+                yield "/" + prefix + str(entry.pattern)
+
+    checked = 0
+    for url in patterns(get_resolver()):
+        if alice_client.get(url).status_code == 405:
+            continue  # POST-only
+        response = alice_client.head(url)
+        assert response.status_code != 405, url
+        assert response.content == b"", url
+        checked += 1
+    assert checked >= 15
+
+
+def test_healthz_answers_head(db):
+    response = Client().head(reverse("healthz"))
+
+    assert response.status_code == 200

@@ -222,8 +222,24 @@ def test_plain_post_replaces_an_anchor_already_in_next(alice_client):
 
 @pytest.mark.parametrize(
     "next_url",
-    ["https://evil.example/", "//evil.example/lists/", "javascript:alert(1)", ""],
-    ids=["other-host", "scheme-relative", "javascript", "missing"],
+    [
+        "https://evil.example/",
+        "//evil.example/lists/",
+        "javascript:alert(1)",
+        "",
+        "settings",
+        "prep:dashboard",
+        "\\evil.example",
+    ],
+    ids=[
+        "other-host",
+        "scheme-relative",
+        "javascript",
+        "missing",
+        "bare-word",
+        "url-name",
+        "backslashes",
+    ],
 )
 def test_plain_post_never_redirects_off_the_site(alice_client, next_url):
     response = _tick(alice_client, next=next_url)

@@ -5,7 +5,7 @@ from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from prep import reviews
 from prep.forms import ProfileForm, SignupForm
@@ -14,7 +14,7 @@ from prep.limits import by_ip, limited
 from prep.models import Company, Level, Profile
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @limited("signup", [(by_ip, "signup-ip")])
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
@@ -29,7 +29,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     return render(request, "registration/signup.html", {"form": form}, status=status)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def onboarding(request: HttpRequest) -> HttpResponse:
     form, saved = profile_form(request)
@@ -62,7 +62,7 @@ def profile_form(request: HttpRequest) -> tuple[ProfileForm, bool]:
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request: HttpRequest) -> HttpResponse:
     try:
         with connection.cursor() as cursor:

@@ -2,7 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from prep import companies, readiness
 from prep.forms import LoopCompanyForm
@@ -23,7 +23,7 @@ from prep.models import (
 )
 
 
-@require_GET
+@require_safe
 @login_required
 def study_path(request: HttpRequest) -> HttpResponse:
     company = _default_company(request)
@@ -71,13 +71,13 @@ def _path_progress(user, stages: list[DesignStage], areas: list[FocusArea]) -> d
     }
 
 
-@require_GET
+@require_safe
 @login_required
 def behavioral(request: HttpRequest) -> HttpResponse:
     return render(request, "prep/behavioral.html", {"areas": FocusArea.objects.active()})
 
 
-@require_GET
+@require_safe
 @login_required
 def loops(request: HttpRequest) -> HttpResponse:
     # Bound only when a company is asked for, so a stray query parameter is not an error.

@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve, reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import reswap, retarget
 
@@ -42,7 +42,7 @@ def review_panel(user, problem: Problem) -> dict:
     }
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return render(request, "prep/landing.html")
@@ -56,7 +56,7 @@ def today_context(user, profile: Profile) -> dict:
     return {"profile": profile, "coach": coach.coach_for(user, profile)}
 
 
-@require_GET
+@require_safe
 @login_required
 def plan_page(request: HttpRequest) -> HttpResponse:
     profile = Profile.objects.for_user(request.user)

@@ -6,14 +6,14 @@ import datetime
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from prep import readiness
 from prep.companies import PRIMARY_MIN_PROBLEMS
 from prep.models import ProblemList, ProblemProgress, Profile, SnapshotEntry, Status
 
 
-@require_GET
+@require_safe
 @login_required
 def company_coverage(request: HttpRequest) -> HttpResponse:
     profile = Profile.objects.filter(user=request.user).select_related("target_company").first()
@@ -24,7 +24,7 @@ def company_coverage(request: HttpRequest) -> HttpResponse:
     return render(request, "prep/companies.html", context)
 
 
-@require_GET
+@require_safe
 @login_required
 def list_snapshot(request: HttpRequest, slug: str, as_of: str) -> HttpResponse:
     lists = ProblemList.objects.company_lists().select_related("company")

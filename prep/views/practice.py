@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
 from prep import mocks, readiness, reviews, timers
@@ -50,7 +50,7 @@ def _prompt(request: HttpRequest, slug: str) -> PracticePrompt:
     return get_object_or_404(PracticePrompt.objects.visible_to(request.user), slug=slug)
 
 
-@require_GET
+@require_safe
 @login_required
 def prompt_detail(request: HttpRequest, slug: str) -> HttpResponse:
     prompt = _prompt(request, slug)
@@ -162,7 +162,7 @@ def prompt_timer(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect(f"{prompt.get_absolute_url()}#timer")
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def prompt_create(request: HttpRequest) -> HttpResponse:
     form = PromptForm(request.POST or None)
@@ -184,7 +184,7 @@ def _own_prompt(request: HttpRequest, slug: str) -> PracticePrompt:
     return get_object_or_404(PracticePrompt, slug=slug, owner=request.user)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def prompt_edit(request: HttpRequest, slug: str) -> HttpResponse:
     prompt = _own_prompt(request, slug)
@@ -232,7 +232,7 @@ def prompt_delete(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect("prep:ml-design")
 
 
-@require_GET
+@require_safe
 @login_required
 def attempt_detail(request: HttpRequest, pk: int) -> HttpResponse:
     attempt = get_object_or_404(
@@ -246,7 +246,7 @@ def attempt_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Behavioral story bank ---------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 @login_required
 def story_list(request: HttpRequest) -> HttpResponse:
     stories = list(request.user.stories.prefetch_related("focus_areas"))
@@ -267,13 +267,13 @@ def story_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def story_create(request: HttpRequest) -> HttpResponse:
     return _story_form(request, Story(user=request.user))
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def story_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _story_form(request, get_object_or_404(Story, pk=pk, user=request.user))
@@ -365,7 +365,7 @@ def story_delete(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Timed mock phone screens ------------------------------------------------------------------
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def mock_start(request: HttpRequest) -> HttpResponse:
     """GET: every mock phone screen so far, and a form to start one; POST starts one, with the
@@ -410,7 +410,7 @@ def _mock(request: HttpRequest, pk: int) -> MockRound:
     return get_object_or_404(rounds, pk=pk, user=request.user)
 
 
-@require_GET
+@require_safe
 @login_required
 def mock_detail(request: HttpRequest, pk: int) -> HttpResponse:
     mock = _mock(request, pk)

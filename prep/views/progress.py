@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import reswap, retarget
 
@@ -57,7 +57,7 @@ from prep.views.progress_context import (
 from prep.views.responses import back, bad_request, form_errors
 
 
-@require_GET
+@require_safe
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     profile = Profile.objects.for_user(request.user)
@@ -66,7 +66,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "prep/dashboard.html", dashboard_context(request.user, profile))
 
 
-@require_GET
+@require_safe
 @login_required
 @vary_on_headers("HX-Request")
 def list_detail(request: HttpRequest, slug: str) -> HttpResponse:
@@ -101,7 +101,7 @@ def _problem(request: HttpRequest, slug: str) -> Problem:
     return get_object_or_404(problems, slug=slug)
 
 
-@require_GET
+@require_safe
 @login_required
 def problem_detail(request: HttpRequest, slug: str) -> HttpResponse:
     problem = _problem(request, slug)
@@ -296,7 +296,7 @@ def _after_tick(
     return HttpResponse(html)
 
 
-@require_GET
+@require_safe
 @login_required
 def learn_cards(request: HttpRequest) -> HttpResponse:
     cards = readiness.card_progress(request.user)
@@ -323,7 +323,7 @@ def _stages_studied(user) -> dict:
     }
 
 
-@require_GET
+@require_safe
 @login_required
 def ml_design(request: HttpRequest) -> HttpResponse:
     stages = list(DesignStage.objects.active())

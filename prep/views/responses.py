@@ -1,8 +1,8 @@
 """Responses every write view gives the same way: a readable 400, and the way back after a
 plain form post (JavaScript off)."""
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.http import reswap, retarget
 
@@ -43,6 +43,10 @@ def confirm_page(
 def back(request: HttpRequest, anchor: str = "") -> HttpResponse:
     """Redirect a plain form post back to the page it came from (only ever this site)."""
     target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+    # A local path only: never another site, and never a bare word, which redirect() would
+    # take for a URL name and fail to reverse.
+    if not target.startswith("/") or not url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, request.is_secure()
+    ):
         target = "/"
-    return redirect(target.split("#")[0] + anchor)
+    return HttpResponseRedirect(target.split("#")[0] + anchor)

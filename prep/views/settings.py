@@ -26,7 +26,7 @@ from prep.views.accounts import profile_form
 from prep.views.responses import bad_request, confirm_page, confirmed
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def profile_settings(request: HttpRequest) -> HttpResponse:
     form, saved = profile_form(request)

@@ -39,7 +39,7 @@ def _with_share_headers(response: HttpResponse) -> HttpResponse:
 def shared(view: Callable) -> Callable:
     """Resolve the token to its link, or answer the one 404 page; count the visit.
 
-    The method check lives here rather than in require_GET, so a 405 carries the headers too.
+    The method check lives here rather than in require_safe, so a 405 carries the headers too.
     """
 
     @wraps(view)
