@@ -202,6 +202,12 @@ def _row_response(request, problem_list: ProblemList, problem: Problem, **extra)
     context.update(list_counters(request.user, problem_list))
     html = render_to_string("prep/list_detail.html#problem-row", context, request)
     html += render_to_string("prep/list_detail.html#list-counters", {**context, "oob": True})
+    # The list's status line is a polite live region: say what changed, and the new count.
+    tally = context["tally"]
+    announce = f"{problem.title} saved. {tally.solved} of {tally.total} solved on this list."
+    html += render_to_string(
+        "prep/list_detail.html#list-status", {"announce": announce, "oob": True}
+    )
     if entry.section_id:
         context.update(section=entry.section, oob=True)
         html += render_to_string("prep/list_detail.html#section-counter", context)
@@ -274,6 +280,10 @@ def _after_tick(
         if profile is not None:
             panels = dashboard_context(request.user, profile)
             response = render(request, "prep/dashboard.html#dashboard-panels", panels)
+            # The panels are redrawn silently; the status line outside them says so.
+            response.content += render_to_string(
+                "prep/dashboard.html#dashboard-status", {"oob": True}
+            ).encode()
             return reswap(retarget(response, "#dashboard-panels"), "outerHTML")
     html = render_to_string(template, context, request)
     if problem is not None and page == problem.get_absolute_url():
