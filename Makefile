@@ -9,7 +9,7 @@ PORT ?= 8000
 # Local work runs with DEBUG on and, unless DATABASE_URL says otherwise, SQLite in db.sqlite3.
 export DEBUG ?= true
 
-.PHONY: help install migrate catalog run test test-fast lint format screenshots clean
+.PHONY: help install migrate catalog run test test-fast lint format screenshots backup restore clean
 
 help:
 	@echo "make run      set up, migrate, load the catalogue and serve http://$(HOST):$(PORT)"
@@ -18,6 +18,8 @@ help:
 	@echo "make lint     ruff check, ruff format --check, makemigrations --check"
 	@echo "make format   ruff format and ruff check --fix"
 	@echo "make screenshots  rebuild docs/*.png from a demo account"
+	@echo "make backup   back up the database to backups/ (pg_dump, or SQLite's online backup)"
+	@echo "make restore FILE=backups/...  replace the database with a backup (asks first)"
 	@echo "make clean    remove .venv, the SQLite database and caches"
 
 $(STAMP): pyproject.toml
@@ -55,6 +57,13 @@ format: install
 
 screenshots: install
 	$(BIN)/python docs/take_screenshots.py
+
+backup: install
+	$(BIN)/python manage.py backup
+
+restore: install
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/prep-....dump" >&2; exit 2; }
+	$(BIN)/python manage.py restore "$(FILE)"
 
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles .pytest_cache .ruff_cache
