@@ -167,6 +167,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_IPWARE_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0")) or None
 if AXES_IPWARE_PROXY_COUNT:
     AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+# django-ipware, which the two settings above are for, is not installed, so axes would read
+# REMOTE_ADDR (the proxy's); the rate limits' reading of the client address serves axes too.
+AXES_CLIENT_IP_CALLABLE = "prep.limits.client_ip"
 AXES_VERBOSE = False
 
 LANGUAGE_CODE = "en-us"

@@ -8,9 +8,15 @@ from prep.limits import by_ip, by_post, limited
 from prep.views import accounts
 
 # Logging in and asking for a reset mail are rate-limited (prep/limits.py, settings.RATE_LIMITS).
-login = limited("login", [(by_ip, "login-ip"), (by_post("username"), "login-username")])(
-    auth_views.LoginView.as_view()
-)
+# Per address every attempt counts; per username only failed ones, so an attacker spraying
+# one username from many addresses is stopped, while that user's own logins never count.
+login_limits = {
+    "limits": [(by_ip, "login-ip")],
+    "failures": [(by_post("username"), "login-username")],
+}
+login = limited("login", **login_limits)(auth_views.LoginView.as_view())
+# The admin's login is a door to the same accounts.
+admin.site.login = limited("admin-login", **login_limits)(admin.site.login)
 password_reset = limited(
     "password-reset", [(by_ip, "password-reset-ip"), (by_post("email"), "password-reset-email")]
 )(auth_views.PasswordResetView.as_view())

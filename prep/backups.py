@@ -43,6 +43,8 @@ def backup(path: Path, using: str = "default") -> Path:
             target.close()
     else:
         raise BackupError(f"Backups of {connection.vendor} databases are not supported.")
+    # A backup holds password hashes, sessions and everyone's notes: its owner alone reads it.
+    path.chmod(0o600)
     return path
 
 
@@ -51,7 +53,9 @@ def restore(path: Path, using: str = "default") -> None:
         raise BackupError(f"No backup file at {path}.")
     connection = connections[using]
     if connection.vendor == "postgresql":
-        if path.read_bytes()[:5] != b"PGDMP":
+        with path.open("rb") as file:
+            header = file.read(5)
+        if header != b"PGDMP":
             raise BackupError(f"{path} is not a pg_dump custom-format file.")
         connection.close()
         options = ["--clean", "--if-exists", "--no-owner", "--no-privileges"]

@@ -108,8 +108,8 @@ def take_unsaved(request: HttpRequest, action: str, prefix: str = "") -> dict | 
     """What a form posted to `action` held when the session had ended, as a form's `initial`
     (names without `prefix`), once; None when nothing waits for this form."""
     stashed = request.session.get(STASH_KEY)
-    if not stashed or stashed.get("action") != action:
-        return None
+    if request.method != "GET" or not stashed or stashed.get("action") != action:
+        return None  # A HEAD (a link checker, a monitor) must not use the text up.
     del request.session[STASH_KEY]
     messages.info(
         request,

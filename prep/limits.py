@@ -66,29 +66,57 @@ def too_many(request: HttpRequest, seconds: int) -> HttpResponse:
     return response
 
 
-def limited(group: str, limits: list[tuple[Key, str]], methods: tuple[str, ...] = ("POST",)):
+def _usage(request: HttpRequest, group: str, key: Key, name: str, increment: bool):
+    return get_usage(
+        request,
+        group=f"{group}:{name}",
+        key=key,
+        rate=settings.RATE_LIMITS[name],
+        method=ALL,
+        increment=increment,
+    )
+
+
+def over_limit(request: HttpRequest, group: str, key: Key, name: str) -> int | None:
+    """Count this request against one limit: the seconds to wait when it is over, else None."""
+    usage = _usage(request, group, key, name, increment=True)
+    if usage and usage["should_limit"]:
+        return max(int(usage["time_left"]), 1)
+    return None
+
+
+def limited(
+    group: str,
+    limits: list[tuple[Key, str]],
+    methods: tuple[str, ...] = ("POST",),
+    failures: list[tuple[Key, str]] = (),
+):
     """Decorate a view: each (key, setting name) pair is one limit, its rate read from
-    settings.RATE_LIMITS at request time (so tests and operators can change it)."""
+    settings.RATE_LIMITS at request time (so tests and operators can change it). `limits` count
+    every request; `failures` count only requests the view answers 200 (a login form shown
+    again after a wrong password), so a user's own successful logins never use them up."""
 
     def decorator(view: Callable) -> Callable:
         @wraps(view)
         def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            if request.method in methods:
-                waits = []
-                for key, name in limits:
-                    usage = get_usage(
-                        request,
-                        group=f"{group}:{name}",
-                        key=key,
-                        rate=settings.RATE_LIMITS[name],
-                        method=ALL,
-                        increment=True,
-                    )
-                    if usage and usage["should_limit"]:
-                        waits.append(usage["time_left"])
-                if waits:
-                    return too_many(request, max(waits))
-            return view(request, *args, **kwargs)
+            if request.method not in methods:
+                return view(request, *args, **kwargs)
+            waits = []
+            for key, name in limits:
+                usage = _usage(request, group, key, name, increment=True)
+                if usage and usage["should_limit"]:
+                    waits.append(usage["time_left"])
+            for key, name in failures:
+                usage = _usage(request, group, key, name, increment=False)
+                if usage and usage["count"] >= usage["limit"]:
+                    waits.append(usage["time_left"])
+            if waits:
+                return too_many(request, max(waits))
+            response = view(request, *args, **kwargs)
+            if response.status_code == 200:
+                for key, name in failures:
+                    _usage(request, group, key, name, increment=True)
+            return response
 
         return wrapper
 

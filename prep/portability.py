@@ -57,6 +57,9 @@ from prep.models import (
 FORMAT = "mle-prep-data"
 SCHEMA_VERSION = 1
 MAX_BYTES = 5 * 1024 * 1024
+# Far more than years of daily practice make (a review and an activity row a day for a decade
+# is under 10,000), and few enough that checking a file takes a moment, not minutes.
+MAX_ROWS = 50_000
 
 TIMED = ("started_at", "paused_at", "paused_seconds", "ended_at")
 
@@ -593,6 +596,12 @@ class _Plan:
 def _read(document: dict) -> _Plan:
     """Check every row of a document against the forms and the catalogue; the plan, or
     ImportRefused naming what is wrong."""
+    rows = sum(len(value) for value in document.values() if isinstance(value, list))
+    if rows > MAX_ROWS:
+        raise ImportRefused(
+            f"The file holds {rows:,} rows; an account's data is at most {MAX_ROWS:,}. "
+            "Nothing was imported."
+        )
     reader = _Reader()
     plan = _Plan()
 
@@ -662,12 +671,14 @@ def _read(document: dict) -> _Plan:
 
 def _refs(reader: _Reader, rows, section: str) -> list[int | None]:
     """Each row's `ref`, which must be a number used once in its section (None if not)."""
-    found = []
+    found, seen = [], set()
     for n, row in enumerate(rows, 1):
         ref = row.get("ref")
-        if type(ref) is not int or ref in found:
+        if type(ref) is not int or ref in seen:
             reader.error(f"{section}, row {n}", "its ref should be a number used once")
             ref = None
+        else:
+            seen.add(ref)
         found.append(ref)
     return found
 
@@ -925,11 +936,13 @@ def _write(user, plan: _Plan) -> Counter:
 def import_data(user, document: dict) -> Counter:
     """Replace everything `user` owns with a document's rows, in one transaction: how many of
     each were imported. Raises ImportRefused, having changed nothing."""
+    # Checked before the transaction: reading a large file must not hold the database's write
+    # lock (SQLite takes it at BEGIN) while other users wait.
+    plan = _read(document)
     try:
         with transaction.atomic():
             # One import at a time per account: a second waits for the first to finish.
             get_user_model().objects.select_for_update().filter(pk=user.pk).first()
-            plan = _read(document)
             _delete_all(user)
             return _write(user, plan)
     except DatabaseError as exc:

@@ -102,3 +102,9 @@ def test_restore_asks_first_and_a_no_changes_nothing(people, tmp_path, monkeypat
 
     assert _every_row() == before
     assert connection.vendor in {"sqlite", "postgresql"}
+
+
+def test_a_backup_is_readable_by_its_owner_only(people, tmp_path):
+    call_command("backup", output=tmp_path / "backup", stdout=StringIO())
+
+    assert (tmp_path / "backup").stat().st_mode & 0o777 == 0o600

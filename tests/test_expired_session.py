@@ -315,3 +315,12 @@ def test_a_csrf_failure_on_the_sign_up_form_is_still_a_403(db):
     response = browser.post(reverse("signup"), {"username": "x", "csrfmiddlewaretoken": "stale"})
 
     assert response.status_code == 403
+
+
+def test_a_head_request_does_not_use_up_the_kept_text(client, alice):
+    client.post(SAVE_NOTES, FORM, **_from(PAGE))
+    _log_in(client, alice, PAGE)
+
+    client.head(PAGE)
+
+    assert "Hash map from value to index; one pass." in client.get(PAGE).content.decode()

@@ -1001,3 +1001,12 @@ def test_the_mocks_page_costs_the_same_with_one_or_thirty_mocks(
         response = alice_client.get(START)
 
     assert response.content.decode().count("<tr>") == 30 + 1  # the header row too
+
+
+def test_a_head_request_to_the_mocks_page_never_starts_a_mock(alice_client, alice_e5):
+    from prep.models import MockRound
+
+    response = alice_client.head(reverse("prep:mock-start"))
+
+    assert response.status_code == 200
+    assert not MockRound.objects.exists()

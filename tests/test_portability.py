@@ -673,6 +673,10 @@ REFUSALS = {
         lambda alice: b" " * (portability.MAX_BYTES + 1),
         "a data file can be at most 5.0\xa0MB",
     ),
+    "too many rows": (
+        _broken(lambda d: d.__setitem__("activity", [{}] * (portability.MAX_ROWS + 1))),
+        "an account's data is at most 50,000",
+    ),
 }
 
 

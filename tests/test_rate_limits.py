@@ -154,3 +154,40 @@ def test_the_client_address_is_read_from_trusted_proxies_only(
     request = rf.get("/", HTTP_X_FORWARDED_FOR=forwarded, REMOTE_ADDR=remote)
 
     assert client_ip(request) == expected
+
+
+def test_a_users_own_successful_logins_never_use_up_the_username_limit(alice):
+    for n in range(4):
+        client = _client(f"203.0.113.{n}")
+        response = _login(client, "alice", password="correct horse battery staple")
+        assert response.status_code == 302, n
+
+
+def test_the_admin_login_is_limited_too(db):
+    client = _client()
+    for n in range(3):
+        client.post("/admin/login/", {"username": f"user{n}", "password": "x"})
+
+    _assert_limited(client.post("/admin/login/", {"username": "user9", "password": "x"}))
+
+
+def test_axes_reads_the_client_address_the_same_way(settings, rf):
+    from axes.helpers import get_client_ip_address
+
+    settings.TRUSTED_PROXY_COUNT = 1
+    request = rf.post("/accounts/login/", HTTP_X_FORWARDED_FOR="9.9.9.9", REMOTE_ADDR="10.0.0.1")
+
+    assert get_client_ip_address(request) == "9.9.9.9"
+
+
+def test_unknown_share_tokens_leave_no_rate_limit_rows(db):
+    from django.core.cache import cache
+    from django.db import connection
+
+    for n in range(5):
+        assert _client().get(f"/share/guess{n}xxxxxxxxxxxxxxxxxxxx/").status_code == 404
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM prep_cache")
+        assert cursor.fetchone()[0] == 0
+    assert cache is not None

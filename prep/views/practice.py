@@ -373,7 +373,7 @@ def mock_start(request: HttpRequest) -> HttpResponse:
     profile = Profile.objects.for_user(request.user)
     if profile is None:
         return redirect("prep:onboarding")
-    if request.method == "GET":
+    if request.method != "POST":  # GET or HEAD: reading never starts a mock.
         return _mock_history(request, profile)
     choices = mocks.problem_choices(profile.target_level)
     counts = [choice.count for choice in choices]

@@ -151,7 +151,7 @@ def problem_progress(request: HttpRequest, slug: str) -> HttpResponse:
             setattr(locked, name, form.cleaned_data[name])
         locked.save()
         record_activity(request.user, problem)
-    messages.success(request, "Saved your notes.")
+    messages.success(request, "Saved your notes.", extra_tags=f"draft:problem:{problem.slug}")
     return redirect("prep:problem-detail", slug=problem.slug)
 
 

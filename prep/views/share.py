@@ -16,7 +16,7 @@ from django.utils.log import log_response
 
 from prep import coach
 from prep.http import SHARE_HEADERS
-from prep.limits import by_kwarg, limited
+from prep.limits import by_kwarg, over_limit, too_many
 from prep.models import DesignAttempt, ProblemList, Profile, ShareLink, StageWork
 from prep.views.progress_context import (
     dashboard_context,
@@ -56,6 +56,10 @@ def shared(view: Callable) -> Callable:
             return _with_share_headers(response)
         links = ShareLink.objects.select_related("user").filter(user__is_active=True)
         link = links.find(token)
+        # Counted per link once the token is known to be one, so random tokens leave no rows.
+        wait = over_limit(request, "share", by_kwarg("token"), "share-token") if link else None
+        if wait:
+            return _with_share_headers(too_many(request, wait))
         response = view(request, link, token, **kwargs) if link else None
         if response is None:
             response = render(request, "prep/share_not_found.html", {"owner": None}, status=404)
@@ -63,9 +67,7 @@ def shared(view: Callable) -> Callable:
             link.record_visit()
         return _with_share_headers(response)
 
-    # Per link, so a leaked link cannot be used to hammer the site. (Guessing a token is hopeless:
-    # 256 random bits, compared in constant time.)
-    return limited("share", [(by_kwarg("token"), "share-token")], methods=("GET", "HEAD"))(wrapper)
+    return wrapper
 
 
 @shared

@@ -89,8 +89,21 @@
     });
   }
 
+  // Compared as the server keeps text: line ends as \n, no surrounding whitespace (Django strips
+  // it), so a saved draft never reads as different from what was saved.
+  function normal(values) {
+    var out = {};
+    Object.keys(values || {}).forEach(function (name) {
+      var value = values[name];
+      out[name] = Array.isArray(value)
+        ? value.slice().sort()
+        : String(value).replace(/\r\n?/g, "\n").trim();
+    });
+    return out;
+  }
+
   function same(a, b) {
-    return JSON.stringify(a) === JSON.stringify(b);
+    return JSON.stringify(normal(a)) === JSON.stringify(normal(b));
   }
 
   function blank(values) {
@@ -112,6 +125,16 @@
   function describe(form) {
     if (dirty(form)) return "Unsaved changes (a draft is kept in this browser)";
     return blank(form.draftBase) ? "" : "Saved";
+  }
+
+  // A draft older than the saved text: say so, and let the user choose.
+  function offer(form, draft) {
+    form.draftRestore.hidden = false;
+    form.draftDiscard.hidden = false;
+    form.draftStatus.textContent =
+      "You have an unsaved draft from " + when(draft.at) + ", but this was saved since. " +
+      "The form shows the saved version.";
+    form.draftStatus.dataset.state = "unsaved";
   }
 
   function remember(form) {
@@ -146,14 +169,20 @@
     discard.className = "link-button small";
     discard.textContent = "Discard draft";
     discard.hidden = true;
+    var restore = document.createElement("button");
+    restore.type = "button";
+    restore.className = "link-button small";
+    restore.textContent = "Restore draft";
+    restore.hidden = true;
     var bar = document.createElement("div");
     bar.className = "draft-bar";
-    bar.append(status, discard);
+    bar.append(status, restore, discard);
     var submit = form.querySelector("[type=submit]");
     if (submit) submit.insertAdjacentElement("afterend", bar);
     else form.append(bar);
     form.draftStatus = status;
     form.draftDiscard = discard;
+    form.draftRestore = restore;
     forms.push(form);
 
     var draft = load(keyOf(form));
@@ -162,20 +191,28 @@
       // The server's copy of the unsaved text is the newest: keep it as the draft.
       remember(form);
     } else if (draft && draft.fields && !same(draft.fields, base)) {
-      write(form, draft.fields);
-      var changed = draft.base && !same(draft.base, base);
-      say(
-        form,
-        "Restored your unsaved draft from " + when(draft.at) + "." +
-          (changed ? " The saved version has changed since; discard the draft to see it." : " Save to keep it."),
-        true
-      );
+      if (draft.base && !same(draft.base, base)) {
+        // Saved elsewhere since the draft began (another tab, another device, an import): the
+        // saved text stays in the form, and the draft is offered, never forced over it.
+        offer(form, draft);
+      } else {
+        write(form, draft.fields);
+        say(form, "Restored your unsaved draft from " + when(draft.at) + ". Save to keep it.", true);
+      }
     } else {
       if (draft) storage.removeItem(keyOf(form)); // The server has it: the draft was saved.
       say(form, describe(form), false);
     }
 
+    restore.addEventListener("click", function () {
+      var draft = load(keyOf(form));
+      if (draft && draft.fields) write(form, draft.fields);
+      restore.hidden = true;
+      remember(form);
+      say(form, "Restored your draft. Save to keep it, or discard it.", true);
+    });
     discard.addEventListener("click", function () {
+      restore.hidden = true;
       write(form, form.draftBase);
       storage.removeItem(keyOf(form));
       say(form, describe(form), false);
@@ -214,6 +251,25 @@
 
   forget();
   startAll(document);
+
+  // Logging out on purpose: this browser may be shared, so the user's drafts go with them.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.matches || !form.matches("form[data-logout]")) return;
+    var unsaved = forms.some(function (other) {
+      return document.contains(other) && dirty(other);
+    });
+    if (unsaved && !window.confirm("You have unsaved changes. Log out and lose them?")) {
+      event.preventDefault();
+      return;
+    }
+    var mine = PREFIX + scope + ":";
+    for (var i = storage.length - 1; i >= 0; i--) {
+      var key = storage.key(i);
+      if (key && key.indexOf(mine) === 0) storage.removeItem(key);
+    }
+    leaving = true;
+  });
 
   if (window.htmx) {
     document.body.addEventListener("htmx:load", function (event) { startAll(event.target); });

@@ -144,3 +144,62 @@ def test_a_tick_made_after_the_session_ended_is_reported_not_saved(page, live_se
     expect(page).to_have_url(re.compile(r"/lists/neetcode-150/$"))
     expect(page.get_by_label("Status of Two Sum", exact=True)).to_have_value("not_started")
     assert not ProblemProgress.objects.filter(user__username="ticker").exists()
+
+
+def test_notes_ending_in_a_blank_line_read_as_saved_after_saving(page, live_server, catalog):
+    sign_up(page, live_server.url, "trailing")
+    onboard(page)
+    page.goto(live_server.url + "/problems/two-sum/")
+
+    _notes(page).fill(NOTES + "\n\n")
+    page.get_by_role("button", name="Save notes").click()
+
+    expect(page.get_by_text("Saved your notes.")).to_be_visible()
+    expect(page.get_by_text("Restored your unsaved draft")).to_have_count(0)
+    expect(page.get_by_text("Unsaved changes")).to_have_count(0)
+
+
+def test_a_draft_older_than_the_saved_notes_is_offered_not_forced(page, live_server, catalog):
+    sign_up(page, live_server.url, "twotabs")
+    onboard(page)
+    page.goto(live_server.url + "/problems/two-sum/")
+    _notes(page).fill("Draft typed in this tab.")
+    page.get_by_role("button", name="Save notes").click()
+    expect(page.get_by_text("Saved your notes.")).to_be_visible()
+    _notes(page).fill("A second thought, not saved.")
+    page.wait_for_timeout(800)  # the draft is kept after a short pause
+    # Meanwhile the notes are saved from another device.
+    ProblemProgress.objects.filter(user__username="twotabs").update(notes="Saved on my phone.")
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.reload()
+
+    expect(_notes(page)).to_have_value("Saved on my phone.")
+    expect(page.get_by_text(re.compile("but this was saved since"))).to_be_visible()
+    page.get_by_role("button", name="Restore draft").click()
+    expect(_notes(page)).to_have_value("A second thought, not saved.")
+
+
+def test_logging_out_asks_about_unsaved_changes_and_then_forgets_the_drafts(
+    page, live_server, catalog
+):
+    sign_up(page, live_server.url, "leaving")
+    onboard(page)
+    page.goto(live_server.url + "/problems/two-sum/")
+    _notes(page).fill("Private thoughts.")
+    page.wait_for_timeout(800)
+    asked = []
+
+    def accept(dialog):
+        asked.append(dialog.message)
+        dialog.accept()
+
+    page.on("dialog", accept)
+    page.get_by_role("button", name="Log out").click()
+    expect(
+        page.get_by_role("navigation", name="Main").get_by_role("link", name="Log in")
+    ).to_be_visible()
+
+    assert any("unsaved changes" in message for message in asked)
+    keys = page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('mleprep:draft:'))")
+    assert keys == []

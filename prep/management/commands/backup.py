@@ -23,7 +23,7 @@ class Command(BaseCommand):
     def handle(self, *args, output: Path | None, **options):
         if output is None:
             folder = Path(settings.BASE_DIR) / "backups"
-            folder.mkdir(exist_ok=True)
+            folder.mkdir(mode=0o700, exist_ok=True)
             stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
             output = folder / f"prep-{stamp}{suffix(connection)}"
         if output.exists():
