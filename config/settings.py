@@ -95,6 +95,8 @@ MIDDLEWARE = [
     "prep.http.PrivatePagesMiddleware",
     "prep.http.SessionLifetimeMiddleware",
     "prep.http.ExpiredSessionMiddleware",
+    # Input no browser sends (a NUL, a malformed HX-Current-URL, a blank admin _to_field): 400.
+    "prep.http.MalformedInputMiddleware",
     # Last, so a lockout answers before any view runs.
     "axes.middleware.AxesMiddleware",
 ]
@@ -161,6 +163,8 @@ AXES_COOLOFF_TIME = timedelta(hours=1)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+# Usernames cut to axes' 255-character column: the login form does not limit their length.
+AXES_USERNAME_CALLABLE = "prep.http.axes_username"
 # Behind a reverse proxy every request comes from the proxy's address, and one stranger's five
 # wrong passwords would lock a username out for everyone. Say how many proxies to trust, and
 # axes reads the client's address from X-Forwarded-For instead.

@@ -330,7 +330,29 @@ class ListSectionInline(admin.TabularInline):
         return super().get_queryset(request).select_related("problem_list")
 
 
-class PreloadedAutocompleteSelect(AutocompleteSelect):
+class CheckedAutocompleteSelect(AutocompleteSelect):
+    """Django's autocomplete, except that a value that is no key of the related model (a typo in
+    the add page's ?problem=, a forged post) selects nothing, and the form says the choice is not
+    valid: the stock widget's lookup raised ValueError on it, a 500."""
+
+    def optgroups(self, name, value, attr=None):
+        try:
+            return super().optgroups(name, value, attr)
+        except (ValueError, TypeError, OverflowError, ValidationError):
+            return super().optgroups(name, [], attr)
+
+
+class CheckedAutocompleteFields:
+    """Autocomplete fields drawn with CheckedAutocompleteSelect."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request) and "widget" not in kwargs:
+            using = kwargs.get("using")
+            kwargs["widget"] = CheckedAutocompleteSelect(db_field, self.admin_site, using=using)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class PreloadedAutocompleteSelect(CheckedAutocompleteSelect):
     """An autocomplete that labels its selected value from a dict filled once per page.
 
     The stock widget looks the selected problem up again for every row, one query per entry.
@@ -348,7 +370,7 @@ class PreloadedAutocompleteSelect(AutocompleteSelect):
         return [(None, [self.create_option(name, selected[0], label, set(selected), 0)], 0)]
 
 
-class ListEntryInline(admin.TabularInline):
+class ListEntryInline(CheckedAutocompleteFields, admin.TabularInline):
     model = ListEntry
     extra = 0
     ordering = ["position"]
@@ -407,7 +429,7 @@ class ProblemListAdmin(CatalogueAdmin):
 
 
 @admin.register(ListEntry)
-class ListEntryAdmin(UpstreamAdmin):
+class ListEntryAdmin(CheckedAutocompleteFields, UpstreamAdmin):
     list_display = ["problem_list", "position", "problem", "section", "rank", "frequency"]
     list_filter = ["problem_list", "is_archived"]
     search_fields = ["problem__title", "problem__slug"]

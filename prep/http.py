@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.admin.options import TO_FIELD_VAR
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.db import InterfaceError, OperationalError
@@ -292,3 +293,96 @@ class SessionLifetimeMiddleware:
             elif now - request.session.get(SESSION_SEEN, 0) > SESSION_RENEW_SECONDS:
                 request.session[SESSION_SEEN] = now
         return self.get_response(request)
+
+
+# --- Hostile input ----------------------------------------------------------------------------
+
+NUL_MESSAGE = (
+    "The address or the form held a null character, which nothing here accepts. Remove it "
+    "and try again."
+)
+BAD_PAGE_MESSAGE = "The request named the page it came from with an address that is not valid."
+BLANK_TO_FIELD_MESSAGE = "The admin was asked to find a row by a field with no name."
+
+
+class MalformedInputMiddleware:
+    """Answer 400, with a readable page, to input no browser sends and the views cannot read.
+
+    - A NUL character (\\x00) in the path, the query or a form field: PostgreSQL keeps no NUL in
+      text, so a lookup with one raised ValueError in whichever view, form or admin filter met it
+      first (a 500). Uploaded files are not read: their bytes are the view's to judge.
+    - An HX-Current-URL that is not a URL (an unclosed "[" reads as a broken IPv6 host):
+      django-htmx raises ValueError when a view or a template asks which page htmx is on.
+    - A blank `_to_field` on an admin page: Django's admin skips its check of the field's name
+      when the name is blank, then asks the model for a field named "" (FieldDoesNotExist).
+      The admin's own links always name a field.
+
+    Turning these away here is simpler than guarding every lookup.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        message = None
+        if _holds_nul(request):
+            message = NUL_MESSAGE
+        elif not _readable_page(request):
+            message = BAD_PAGE_MESSAGE
+        elif _blank_to_field(request):
+            message = BLANK_TO_FIELD_MESSAGE
+        if message is None:
+            return self.get_response(request)
+        # Imported here: the views import this module.
+        from prep.views.responses import bad_request
+
+        return bad_request(request, message)
+
+
+def _holds_nul(request: HttpRequest) -> bool:
+    if "\x00" in request.path:
+        return True
+    # request.POST is empty for any method but POST, and reading it here parses the body once,
+    # as CsrfViewMiddleware does anyway.
+    for data in (request.GET, request.POST):
+        for name, values in data.lists():
+            if "\x00" in name or any("\x00" in value for value in values):
+                return True
+    return False
+
+
+def _readable_page(request: HttpRequest) -> bool:
+    htmx = getattr(request, "htmx", None)
+    if not htmx:
+        return True
+    try:
+        htmx.current_url_abs_path  # noqa: B018  (cached: the views read it again for free)
+    except ValueError:
+        return False
+    return True
+
+
+def _blank_to_field(request: HttpRequest) -> bool:
+    if not request.path.startswith(reverse("admin:index")):
+        return False
+    # Read as the admin reads it: the form's value, else the query's.
+    return request.POST.get(TO_FIELD_VAR, request.GET.get(TO_FIELD_VAR)) == ""
+
+
+def axes_username(request: HttpRequest, credentials: dict | None = None) -> str | None:
+    """The username django-axes records (settings.AXES_USERNAME_CALLABLE): axes' own choice,
+    cut to its username column.
+
+    Django's login form does not enforce the username's length before it authenticates, so a
+    long one reached axes' 255-character column, where PostgreSQL refused it (a 500). A real
+    username is at most 150 characters, so cutting changes nothing for anyone who has one."""
+    from axes.models import AccessAttempt
+
+    field = settings.AXES_USERNAME_FORM_FIELD
+    if credentials:
+        username = credentials.get(field)
+    else:
+        username = getattr(request, "data", request.POST).get(field)
+    if not isinstance(username, str):
+        return username
+    return username[: AccessAttempt._meta.get_field("username").max_length]
