@@ -4,7 +4,7 @@ from django.contrib.auth.models import User
 from playwright.sync_api import expect
 
 from prep.models import Story
-from tests.browser.journeys import onboard, sign_up
+from tests.browser.journeys import PASSWORD, onboard, sign_up
 
 
 def _story(username: str) -> Story:
@@ -28,3 +28,25 @@ def test_deleting_a_story_asks_in_a_dialog_and_only_an_accepted_one_deletes(
     page.get_by_role("button", name="Delete this story").click()
     expect(page.get_by_text("Deleted “The migration”.")).to_be_visible()
     assert not Story.objects.filter(pk=story.pk).exists()
+
+
+def test_deleting_the_account_asks_in_a_dialog_as_well_as_for_the_password(
+    page, live_server, catalog
+):
+    sign_up(page, live_server.url, "leaver")
+    onboard(page)
+    page.goto(live_server.url + "/settings/")
+    page.get_by_text("Delete your account").click()
+    page.get_by_label("Your password").fill(PASSWORD)
+
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    page.get_by_role("button", name="Delete my account").click()
+    expect(page.get_by_role("button", name="Delete my account")).to_be_visible()
+    assert User.objects.filter(username="leaver").exists()
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Delete my account").click()
+    expect(
+        page.get_by_role("navigation", name="Main").get_by_role("link", name="Log in")
+    ).to_be_visible()
+    assert not User.objects.filter(username="leaver").exists()
