@@ -81,6 +81,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The catalogue's version is read at most once a request (prep/fragments.py).
+    "prep.fragments.CatalogueVersionMiddleware",
     # Compress pages (a list page is ~400 KB of HTML, ~30 KB gzipped). Against BREACH, Django
     # masks the CSRF token afresh on every response and this middleware pads each body randomly.
     "django.middleware.gzip.GZipMiddleware",
@@ -254,7 +256,7 @@ CACHES = {
         # Django culls a third of the entries past MAX_ENTRIES (300 by default), which would
         # forget rate-limit counts under load.
         "OPTIONS": {"MAX_ENTRIES": 100_000},
-    }
+    },
 }
 
 # Rate limits (prep/limits.py, counted by django-ratelimit): "N/period", period s, m, h or d.

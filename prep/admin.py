@@ -24,7 +24,11 @@ from django.utils.text import capfirst
 from django.views.decorators.http import require_http_methods
 
 from prep.company_files import CompanyFileError
+from prep.fragments import catalogue_change
 from prep.models import (
+    BreadthAnswer,
+    BreadthQuestion,
+    BreadthTopic,
     CodingStep,
     Company,
     DesignAttempt,
@@ -70,12 +74,14 @@ admin.site.index_title = "Curate the study catalogue"
 
 @admin.action(description="Archive selected items (hide them from users)")
 def archive(modeladmin, request, queryset):
-    queryset.update(is_archived=True)
+    with catalogue_change():
+        queryset.update(is_archived=True)
 
 
 @admin.action(description="Restore selected items")
 def restore(modeladmin, request, queryset):
-    queryset.update(is_archived=False)
+    with catalogue_change():
+        queryset.update(is_archived=False)
 
 
 # A user's own rows (notes, stories, private prompts, ...) are theirs: staff see counts only.
@@ -499,7 +505,7 @@ class PracticePromptAdmin(CatalogueAdmin):
 
     list_display = ["position", "title", "source_name", "is_archived"]
     list_display_links = ["title"]
-    search_fields = ["title", "brief"]
+    search_fields = ["title", "brief", "covers"]
     ordering = ["position"]
     exclude = ["owner"]
 
@@ -522,6 +528,25 @@ class ResourceAdmin(CatalogueAdmin):
     list_filter = ["kind", "is_paid", "is_archived"]
     search_fields = ["name", "description"]
     ordering = ["position"]
+
+
+@admin.register(BreadthTopic)
+class BreadthTopicAdmin(CatalogueAdmin):
+    list_display = ["position", "name", "slug", "is_archived"]
+    list_display_links = ["name"]
+    list_editable = ["position"]
+    search_fields = ["name", "slug", "summary"]
+    ordering = ["position"]
+
+
+@admin.register(BreadthQuestion)
+class BreadthQuestionAdmin(CatalogueAdmin):
+    list_display = ["title", "topic", "position", "source_name", "is_archived"]
+    list_display_links = ["title"]
+    list_filter = ["topic", "is_archived"]
+    search_fields = ["title", "slug", "question", "hints"]
+    ordering = ["topic__position", "position"]
+    list_select_related = ["topic"]
 
 
 # Apply posts the file back in a form field, which Django caps at 2.5 MB by default; the largest
@@ -821,6 +846,7 @@ class AccountAdmin(PrivateRowsCounted, UserAdmin):
             "Private prompts": PracticePrompt.objects.filter(owner=mine),
             "Design sessions": DesignAttempt.objects.filter(user=mine),
             "with stage notes": StageWork.objects.filter(attempt__user=mine).exclude(notes=""),
+            "ML breadth answers": BreadthAnswer.objects.filter(user=mine).exclude(notes=""),
         }
         annotations = {f"count_{n}": count_of(rows) for n, rows in enumerate(counts.values())}
         found = User.objects.filter(pk=obj.pk).values(**annotations).get()

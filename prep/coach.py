@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from prep import companies, plan, reviews
+from prep.fragments import cached_fragment
 from prep.models import (
     SOLVED_STATUSES,
     CardDone,
@@ -42,7 +43,7 @@ from prep.models import (
     Story,
 )
 from prep.models.coach import Activity
-from prep.readiness import Readiness
+from prep.readiness import Readiness, loop_for
 from prep.reviews import SET_ASIDE
 
 # Minutes per problem by difficulty: Grind 75's published estimates average about these.
@@ -56,6 +57,9 @@ STAGE_MINUTES = 20
 DESIGN_SESSION_MINUTES = 45 + 15  # the round, then reviewing your answer
 STORY_WRITE_MINUTES = 30
 STORY_REHEARSE_MINUTES = 10
+# Saying an ML breadth answer out loud again, or writing it the first time: about as long as a
+# story's rehearsal.
+BREADTH_MINUTES = STORY_REHEARSE_MINUTES
 MOCK_REVIEW_MINUTES = 15
 MAX_MOCKS = 4
 # Mocks recorded this recently count towards the ones the plan asks for.
@@ -93,7 +97,7 @@ def estimates(user) -> dict[str, int]:
 
 def review_minutes(card: ReviewCard, minutes: dict[str, int]) -> int:
     """A review is a quicker second go: half the problem's estimate, at least ten minutes; a
-    story's rehearsal takes its usual ten."""
+    story's rehearsal and a breadth question's answer take their usual ten."""
     return _review_minutes_for(card.problem.difficulty if card.problem_id else None, minutes)
 
 
@@ -111,21 +115,6 @@ def round_weights(profile: Profile, loop: Loop | None) -> dict[str, float]:
         "ml_design": float(loop.onsite_ml_design_rounds),
         "behavioral": loop.onsite_behavioral_rounds + (1 - phone_coding),
     }
-
-
-def _finished(user):
-    """A problem the candidate solved or set aside is no longer on the plan."""
-    return ProblemProgress.objects.filter(
-        user=user,
-        problem=OuterRef("problem"),
-        status__in=[Status.SOLVED, Status.NEEDS_REVIEW, Status.SKIPPED],
-    )
-
-
-def _in_review(user):
-    """A problem with a review card that still comes up (an attempt rated Again, a mock not
-    solved) comes back as a review, so it is not new work as well."""
-    return reviews.active(user).filter(problem=OuterRef("problem"))
 
 
 def _problem_item(
@@ -174,9 +163,10 @@ def _learn_items(user) -> list[plan.Item]:
     ]
 
 
-def _problem_items(user, profile: Profile, company, minutes: dict) -> list[plan.Item]:
-    """Roadmap, company list and class-design problems not yet done, each problem once, under
-    the first track of the path that holds it and the best priority any list gives it."""
+def _path_entries(target_company_id, primary_id) -> list[ListEntry]:
+    """Every active entry of the study path's lists (the roadmaps, the target company's primary
+    and class-design lists), in path order: the same for everyone aiming at that company, so
+    built once per catalogue version. Shared between requests: read them, never change them."""
     core = (
         ListEntry.objects.active()
         .filter(problem_list__kind=ProblemList.Kind.ROADMAP, problem=OuterRef("problem"))
@@ -185,20 +175,38 @@ def _problem_items(user, profile: Profile, company, minutes: dict) -> list[plan.
         .values("n")
     )
     path = Q(problem_list__kind=ProblemList.Kind.ROADMAP) | Q(
-        problem_list__company=profile.target_company, problem_list__kind=ProblemList.Kind.DESIGN
+        problem_list__company=target_company_id, problem_list__kind=ProblemList.Kind.DESIGN
     )
-    if company.primary is not None:
-        path |= Q(problem_list=company.primary)
-    entries = (
+    if primary_id is not None:
+        path |= Q(problem_list=primary_id)
+    return list(
         ListEntry.objects.active()
         .filter(path)
-        .exclude(Exists(_finished(user)))
-        .exclude(Exists(_in_review(user)))
         .annotate(roadmaps=core, kind=F("problem_list__kind"))
         .select_related("problem")
         .only("problem_id", "position", "rank", *(f"problem__{f}" for f in PROBLEM_FIELDS))
         .order_by("problem_list__position", "position")
     )
+
+
+def _problem_items(user, profile: Profile, company, minutes: dict) -> list[plan.Item]:
+    """Roadmap, company list and class-design problems not yet done, each problem once, under
+    the first track of the path that holds it and the best priority any list gives it."""
+    primary = company.primary.pk if company.primary is not None else None
+    target = profile.target_company_id
+    path = cached_fragment("path-entries", lambda: _path_entries(target, primary), target, primary)
+    # Solved or set aside: no longer on the plan.
+    done = set(
+        ProblemProgress.objects.filter(
+            user=user, status__in=[Status.SOLVED, Status.NEEDS_REVIEW, Status.SKIPPED]
+        ).values_list("problem_id", flat=True)
+    )
+    # A problem with a review card that still comes up (an attempt rated Again, a mock not
+    # solved) comes back as a review, so it is not new work as well.
+    done.update(
+        reviews.active(user).filter(problem__isnull=False).values_list("problem_id", flat=True)
+    )
+    entries = [entry for entry in path if entry.problem_id not in done]
     track_order = {"roadmap": 0, "company": 1, "class_design": 2}
     best: dict[int, tuple] = {}
     for n, entry in enumerate(entries):
@@ -383,7 +391,7 @@ def coach_for(user, profile: Profile, *, readiness: "Readiness | None" = None) -
         company, loop = readiness.company, readiness.loop
     else:
         company = companies.lists_of(profile.target_company)
-        loop = Loop.objects.for_target(profile.target_company, profile.target_level)
+        loop = loop_for(profile)
     items = [
         *_learn_items(user),
         *_problem_items(user, profile, company, minutes),
@@ -465,6 +473,7 @@ def _review_days(user, today: date, until: date, minutes: dict, day_minutes: int
 
 
 def _review_minutes_for(difficulty: str | None, minutes: dict) -> int:
+    # No difficulty: a story or a breadth question, which take the same time.
     if not difficulty:
         return STORY_REHEARSE_MINUTES
     return max(10, minutes.get(difficulty, PROBLEM_MINUTES["medium"]) // 2)
@@ -478,6 +487,7 @@ ROUND_OF_ITEM = {
     "designstage": "ml_design",
     "practiceprompt": "ml_design",
     "story": "behavioral",
+    "breadthquestion": "ml_design",
 }
 
 
@@ -501,6 +511,7 @@ ITEM_MINUTES = {
     "practiceprompt": DESIGN_SESSION_MINUTES,
     "story": STORY_WRITE_MINUTES,
     "mockround": MOCK_REVIEW_MINUTES,  # its problems count on their own
+    "breadthquestion": BREADTH_MINUTES,
 }
 
 
@@ -532,7 +543,7 @@ def done_on(user, profile: Profile, day: date, minutes: dict) -> tuple[list[Revi
         .exclude(problem_id__in=undone)
         .filter(Q(problem_id__in=solved) | Exists(reviewed))
         .annotate(reviewed_today=Exists(reviewed))
-        .select_related("problem", "story")
+        .select_related("problem", "story", "question")
         .order_by("created_at", "pk")
     )
     by_problem = {c.problem_id: c for c in cards if c.problem_id}

@@ -8,6 +8,7 @@ companies and lists there are.
 
 from dataclasses import dataclass, field
 
+from prep.fragments import cached_fragment
 from prep.models import Company, ProblemList
 
 # A six-month list shorter than this is too thin to practise from; the all-time list counts.
@@ -85,8 +86,15 @@ def company_lists(companies=None) -> dict[int, CompanyLists]:
 
 
 def lists_of(company: Company) -> CompanyLists:
-    """One company's lists and its primary list: one query."""
-    return company_lists([company])[company.pk]
+    """One company's lists and its primary list: one query, once per catalogue version (the
+    answer is shared: read it, never change it)."""
+
+    # Built from a company of its own, not the caller's (which may be partly loaded): the
+    # answer is shared between requests.
+    def build() -> CompanyLists:
+        return company_lists(Company.objects.filter(pk=company.pk))[company.pk]
+
+    return cached_fragment("company-lists", build, company.pk)
 
 
 def primary_list(company: Company) -> ProblemList | None:

@@ -6,10 +6,15 @@ from django import forms
 from django.contrib.auth.forms import UserCreationForm
 from django.contrib.auth.models import User
 from django.core.validators import MaxValueValidator
+from django.forms.utils import flatatt
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from prep.models import (
+    BreadthAnswer,
+    BreadthQuestion,
     Company,
     DesignStage,
     FocusArea,
@@ -170,7 +175,8 @@ class ProgressForm(forms.ModelForm):
 
 
 class ReviewRatingForm(forms.Form):
-    """How an attempt at a problem, or a rehearsal of a story, went: one of FSRS's four grades."""
+    """How an attempt at a problem, a rehearsal of a story or an answer to an ML breadth question
+    went: one of FSRS's four grades."""
 
     RATINGS = {"again": Rating.AGAIN, "hard": Rating.HARD, "good": Rating.GOOD, "easy": Rating.EASY}
 
@@ -193,16 +199,54 @@ class ReviewRatingForm(forms.Form):
         max_value=2**31 - 1,
         error_messages={"invalid": "A story is named by its number."},
     )
+    question = forms.ModelChoiceField(
+        BreadthQuestion.objects.all(),
+        to_field_name="slug",
+        required=False,
+        error_messages={"invalid_choice": "There is no such question in the ML breadth bank."},
+    )
 
     def clean(self):
         data = super().clean()
-        if (data.get("problem") is None) == (data.get("story") is None) and not self.errors:
-            raise forms.ValidationError("Rate one problem or one story at a time.")
+        named = [data.get(name) for name in ("problem", "story", "question")]
+        if sum(value is not None for value in named) != 1 and not self.errors:
+            raise forms.ValidationError(
+                "Rate one problem or one story (or one breadth question) at a time."
+            )
         return data
 
     @property
     def grade(self) -> int:
         return self.RATINGS[self.cleaned_data["rating"]]
+
+
+class BreadthAnswerForm(forms.ModelForm):
+    notes = forms.CharField(
+        label="Your answer",
+        required=False,
+        max_length=NOTES_MAX,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text="Markdown. Write it as you would say it in the interview, then check it "
+        "against the points below.",
+    )
+
+    class Meta:
+        model = BreadthAnswer
+        fields = ["notes"]
+
+
+class BreadthFilterForm(forms.Form):
+    SHOW = {"all": "All questions", "unanswered": "Not answered yet", "answered": "Answered"}
+
+    show = forms.ChoiceField(
+        label="Show",
+        choices=list(SHOW.items()),
+        required=False,
+        error_messages={"invalid_choice": "“%(value)s” is not a choice. Pick one from the menu."},
+    )
+
+    def clean_show(self) -> str:
+        return self.cleaned_data["show"] or "all"
 
 
 class DoneForm(forms.Form):
@@ -213,12 +257,32 @@ class DoneForm(forms.Form):
     )
 
 
+class FastSelect(forms.Select):
+    """A <select> written in Python, the same markup as Django's template for it less the blank
+    lines: a list page's filters have a hundred options, and a template per option is most of
+    the time the page takes to render."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        if any(isinstance(label, list | tuple) for _, label in self.choices):
+            return super().render(name, value, attrs, renderer)  # Option groups: Django's way.
+        chosen = next(iter(self.format_value(value)), None)
+        options = []
+        for option, label in self.choices:
+            selected = " selected" if chosen is not None and str(option) == chosen else ""
+            if selected:
+                chosen = None  # Only the first match, as Django's Select does.
+            options.append(f'<option value="{escape(option)}"{selected}>{escape(label)}</option>')
+        attrs = flatatt(self.build_attrs(self.attrs, attrs))
+        return mark_safe(f'<select name="{escape(name)}"{attrs}>{"".join(options)}</select>')
+
+
 class ListFilterForm(forms.Form):
     """The filters of a list page, read from the query string."""
 
     q = forms.CharField(label="Search titles", required=False, max_length=100)
     # "Solved" keeps what the counters count as solved: Needs review too (SOLVED_STATUSES).
     status = forms.ChoiceField(
+        widget=FastSelect,
         label="Status",
         required=False,
         choices=[
@@ -229,17 +293,19 @@ class ListFilterForm(forms.Form):
             ],
         ],
     )
-    difficulty = forms.ChoiceField(label="Difficulty", required=False)
-    section = forms.ChoiceField(label="Section", required=False)
-    topic = forms.ChoiceField(label="Topic", required=False)
-    not_in = forms.ChoiceField(label="Not in list", required=False)
-    company = forms.ChoiceField(label="Asked at", required=False)
+    difficulty = forms.ChoiceField(label="Difficulty", required=False, widget=FastSelect)
+    section = forms.ChoiceField(label="Section", required=False, widget=FastSelect)
+    topic = forms.ChoiceField(label="Topic", required=False, widget=FastSelect)
+    not_in = forms.ChoiceField(label="Not in list", required=False, widget=FastSelect)
+    company = forms.ChoiceField(label="Asked at", required=False, widget=FastSelect)
     premium = forms.ChoiceField(
+        widget=FastSelect,
         label="Premium",
         required=False,
         choices=[("", "All problems"), ("free", "Free only"), ("premium", "Premium only")],
     )
     sort = forms.ChoiceField(
+        widget=FastSelect,
         label="Order",
         required=False,
         choices=[
@@ -250,9 +316,20 @@ class ListFilterForm(forms.Form):
         ],
     )
     hide_topics = forms.BooleanField(label="Hide topic tags", required=False)
+    # Only for lists over a longer window that also know the last six months (Meta's design list).
+    window = forms.ChoiceField(
+        widget=FastSelect,
+        label="Asked",
+        required=False,
+        choices=[("", "At any time"), ("six-months", "In the last six months")],
+    )
 
-    def __init__(self, data, *, difficulties, sections, topics, other_lists, companies):
+    def __init__(
+        self, data, *, difficulties, sections, topics, other_lists, companies, recent=False
+    ):
         super().__init__(data)
+        if not recent:
+            del self.fields["window"]
         self.fields["difficulty"].choices = [("", "Any difficulty"), *difficulties]
         self.fields["section"].choices = [("", "All sections"), *sections]
         self.fields["topic"].choices = [("", "Any topic"), *topics]

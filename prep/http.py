@@ -26,7 +26,13 @@ STASH_KEY = "prep_unsaved_form"
 # a user's typing and is not kept.
 STASH_MAX_CHARS = 60_000
 # The forms whose text is kept over a login (each page that shows one puts it back).
-TEXT_FORMS = {"prep:problem-progress", "prep:stage-work", "prep:story-create", "prep:story-edit"}
+TEXT_FORMS = {
+    "prep:problem-progress",
+    "prep:stage-work",
+    "prep:story-create",
+    "prep:story-edit",
+    "prep:breadth-notes",
+}
 NOT_SAVED = "Your session had ended, so your last change was not saved. Log in and make it again."
 TEXT_KEPT = (
     "Your session had ended, so what you typed was not saved yet. Log in, and it is waiting "
@@ -72,6 +78,8 @@ def _form_page(request: HttpRequest) -> str:
         return reverse("prep:problem-detail", kwargs=match.kwargs)
     if match.view_name == "prep:stage-work":
         return reverse("prep:prompt-detail", kwargs={"slug": match.kwargs["slug"]})
+    if match.view_name == "prep:breadth-notes":
+        return reverse("prep:breadth-detail", kwargs=match.kwargs)
     if match.view_name in {"prep:story-create", "prep:story-edit"}:
         return request.path
     if match.view_name.startswith("prep:share-link") or match.view_name == "prep:account-delete":

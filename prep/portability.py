@@ -30,6 +30,8 @@ from django.utils.text import slugify
 
 from prep.models import (
     Activity,
+    BreadthAnswer,
+    BreadthQuestion,
     CardDone,
     ChapterDone,
     Company,
@@ -55,7 +57,9 @@ from prep.models import (
 )
 
 FORMAT = "mle-prep-data"
-SCHEMA_VERSION = 1
+# 2 added ML breadth answers, and review cards about a breadth question; a file of format 1
+# (which has neither) still imports, read as having none.
+SCHEMA_VERSION = 2
 MAX_BYTES = 5 * 1024 * 1024
 # Far more than years of daily practice make (a review and an activity row a day for a decade
 # is under 10,000), and few enough that checking a file takes a moment, not minutes.
@@ -110,6 +114,8 @@ KINDS = (
         "prompts",
         "owner",
         ("slug", "title", "brief", "position", "source_name", "source_url", "is_archived"),
+        # The catalogue's answer points; a user's own prompt has no way to fill them in.
+        left_out=("covers",),
     ),
     Kind(
         Story,
@@ -144,7 +150,14 @@ KINDS = (
         ("level", "company", "story", "focus_area"),
     ),
     Kind(MockProblem, "mocks.problems", "mock", ("position", "outcome", "minutes"), ("problem",)),
-    Kind(ReviewCard, "review_cards", "user", ("due_on", "created_at"), ("problem", "story")),
+    Kind(BreadthAnswer, "breadth_answers", "user", ("notes", "updated_at"), ("question",)),
+    Kind(
+        ReviewCard,
+        "review_cards",
+        "user",
+        ("due_on", "created_at"),
+        ("problem", "story", "question"),
+    ),
     Kind(
         Review,
         "review_cards.reviews",
@@ -237,7 +250,7 @@ def export_data(user) -> dict:
     )
     cards = (
         ReviewCard.objects.filter(user=user)
-        .select_related("problem")
+        .select_related("problem", "question")
         .prefetch_related(models.Prefetch("reviews", Review.objects.order_by("pk")))
         .order_by("pk")
     )
@@ -277,6 +290,7 @@ def export_data(user) -> dict:
         ),
         "cards_done": rows(CardDone, "card", lambda r: r.card.slug, "card"),
         "stages_studied": rows(StageStudied, "stage", lambda r: r.stage.slug, "stage"),
+        "breadth_answers": rows(BreadthAnswer, "question", lambda r: r.question.slug, "question"),
         "prompts": [
             {"ref": n, **_fields(p, KIND[PracticePrompt].fields)} for n, p in enumerate(prompts, 1)
         ],
@@ -318,6 +332,7 @@ def export_data(user) -> dict:
             {
                 "problem": c.problem.slug if c.problem else None,
                 "story_ref": refs["story"].get(c.story_id),
+                "question": c.question.slug if c.question else None,
                 **_fields(c, KIND[ReviewCard].fields),
                 "reviews": [_fields(r, KIND[Review].fields) for r in c.reviews.all()],
             }
@@ -334,6 +349,7 @@ ACTIVITY_CATALOGUE = {
     "learncard": LearnCard.objects.all(),
     "designstage": DesignStage.objects.all(),
     "practiceprompt": PracticePrompt.objects.catalogue(),
+    "breadthquestion": BreadthQuestion.objects.all(),
 }
 ACTIVITY_BY_SLUG = {*ACTIVITY_CATALOGUE, "learnchapter"}
 ACTIVITY_OWN = ("practiceprompt", "story", "mockround")
@@ -413,6 +429,7 @@ def read_document(data: bytes) -> dict:
             f"reads up to format {SCHEMA_VERSION}). Nothing was imported: import it on a site "
             "that is up to date."
         )
+    _upgrade(document, version)
     missing = SECTIONS - INFORMATIONAL - document.keys()
     unknown = document.keys() - SECTIONS
     if missing or unknown:
@@ -424,11 +441,23 @@ def read_document(data: bytes) -> dict:
     return document
 
 
+def _upgrade(document: dict, version: int) -> None:
+    """Bring a file of an older format up to this one, in place: what it could not hold is
+    read as empty, so an old download restores exactly what it had."""
+    if version < 2:
+        document.setdefault("breadth_answers", [])
+        cards = document.get("review_cards")
+        for row in cards if isinstance(cards, list) else []:
+            if isinstance(row, dict):
+                row.setdefault("question", None)
+
+
 @functools.cache
 def _form_fields() -> dict[tuple[type[models.Model], str], forms.Field]:
     """The fields whose forms are stricter than their columns: an import passes what the
     forms would. Imported here, as the forms import this module for its limits."""
     from prep.forms import (
+        BreadthAnswerForm,
         ProfileForm,
         ProgressForm,
         PromptForm,
@@ -447,6 +476,7 @@ def _form_fields() -> dict[tuple[type[models.Model], str], forms.Field]:
             max_length=200, required=False, assume_scheme="https"
         ),
         (StageWork, "notes"): StageWorkForm.base_fields["notes"],
+        (BreadthAnswer, "notes"): BreadthAnswerForm.base_fields["notes"],
         (MockProblem, "minutes"): forms.IntegerField(min_value=0, max_value=240, required=False),
     }
 
@@ -553,6 +583,7 @@ CATALOGUE_NAMES = {
     "designstage": "design stage",
     "focusarea": "focus area",
     "practiceprompt": "design prompt",
+    "breadthquestion": "ML breadth question",
 }
 
 
@@ -569,6 +600,7 @@ def _catalogue_ids(label: str) -> dict[str, int]:
         "designstage": DesignStage.objects.all(),
         "focusarea": FocusArea.objects.all(),
         "practiceprompt": PracticePrompt.objects.catalogue(),
+        "breadthquestion": BreadthQuestion.objects.all(),
     }[label]
     return dict(queryset.values_list("slug", "pk"))
 
@@ -622,6 +654,7 @@ def _read(document: dict) -> _Plan:
         (ChapterDone, "chapters_done", "chapter", "learnchapter"),
         (CardDone, "cards_done", "card", "learncard"),
         (StageStudied, "stages_studied", "stage", "designstage"),
+        (BreadthAnswer, "breadth_answers", "question", "breadthquestion"),
     ]
     for model, section, ref, label in singles:
         plan.singles[model] = []
@@ -796,19 +829,24 @@ def _read_review_cards(reader: _Reader, document: dict, plan: _Plan, stories: di
     subjects: set = set()
     for n, row in enumerate(reader.rows(document, "review_cards"), 1):
         where = f"review_cards, row {n}"
-        values = reader.clean(ReviewCard, row, where, ("problem", "story_ref", "reviews"))
+        extra = ("problem", "story_ref", "question", "reviews")
+        values = reader.clean(ReviewCard, row, where, extra)
         if values is None:
             continue
-        if (row["problem"] is None) == (row["story_ref"] is None):
-            reader.error(where, "it should be about one problem or one story")
+        named = [row[name] is not None for name in ("problem", "story_ref", "question")]
+        if sum(named) != 1:
+            reader.error(
+                where, "it should be about one problem or one story (or one breadth question)"
+            )
             continue
-        subject = repr((row["problem"], row["story_ref"]))
+        subject = repr((row["problem"], row["story_ref"], row["question"]))
         if subject in subjects:
             reader.error(where, "two review cards are about the same thing")
         subjects.add(subject)
         card = ReviewCard(
             problem_id=reader.catalogue("problem", row["problem"], where, optional=True),
             story=_lookup(reader, stories, row["story_ref"], where, "story"),
+            question_id=reader.catalogue("breadthquestion", row["question"], where, optional=True),
             **values,
         )
         plan.cards.append(card)
@@ -843,6 +881,9 @@ def _read_activity(reader: _Reader, document: dict, plan: _Plan, own: dict) -> N
         if how == "key":
             target = reader.catalogue(kind, target, where)
         elif how == "ref":
+            if target is None:  # _lookup reads a null ref as "none", which an activity cannot be
+                reader.error(where, f"it names {kind} None, which is not in the file")
+                continue
             target = _lookup(reader, own.get(kind, {}), target, where, kind)
         elif type(target) is not int or not 0 < target < 10**9:
             reader.error(where, "gone should be a number from 1 up")
@@ -855,7 +896,7 @@ def _delete_all(user) -> None:
     for model in (Activity, ReviewCard, MockRound, DesignAttempt, Story, ProblemEvent):
         model.objects.filter(user=user).delete()
     PracticePrompt.objects.filter(owner=user).delete()
-    for model in (ProblemProgress, ChapterDone, CardDone, StageStudied, Profile):
+    for model in (ProblemProgress, ChapterDone, CardDone, StageStudied, BreadthAnswer, Profile):
         model.objects.filter(user=user).delete()
 
 
@@ -930,6 +971,7 @@ def _write(user, plan: _Plan) -> Counter:
         design_sessions=len(plan.attempts),
         mocks=len(plan.mocks),
         review_cards=len(plan.cards),
+        breadth_answers=len(plan.singles[BreadthAnswer]),
     )
 
 
@@ -962,6 +1004,7 @@ def import_summary(counts: Counter) -> str:
         "design_sessions": ("design session", "design sessions"),
         "mocks": ("mock round", "mock rounds"),
         "review_cards": ("review card", "review cards"),
+        "breadth_answers": ("ML breadth answer", "ML breadth answers"),
     }
     parts = [f"{n} {names[key][n != 1]}" for key, n in counts.items() if n]
     if not parts:

@@ -11,6 +11,7 @@ from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 
 from prep import companies
+from prep.fragments import cached_fragment, cached_query
 from prep.models import (
     SOLVED_STATUSES,
     CardDone,
@@ -36,7 +37,8 @@ from prep.models.catalogue import count_of
 
 DIFFICULTIES = [choice for choice, _ in Problem.Difficulty.choices]
 
-# Coding readiness: how much each part of the study path weighs, in percent.
+# Coding readiness: how much each part of the study path weighs, in percent. Our suggestion,
+# not the guide's (it gives no formula); the dashboard says so beside the numbers.
 CODING_WEIGHTS = {"learn": 15, "roadmap": 45, "company": 30, "design": 10}
 
 
@@ -66,7 +68,7 @@ class Tally:
 def _tallies(user, entries: QuerySet, key: str) -> dict[int, Tally]:
     """Tally entries grouped by `key` (a field of ListEntry): two queries."""
     tallies: dict[int, Tally] = defaultdict(Tally)
-    totals = entries.values(key, "problem__difficulty").annotate(n=Count("id"))
+    totals = cached_query(entries.values(key, "problem__difficulty").annotate(n=Count("id")))
     for row in totals:
         tally = tallies[row[key]]
         tally.total += row["n"]
@@ -98,7 +100,7 @@ def section_tallies(user, problem_list: ProblemList) -> dict[int, Tally]:
 def _problem_share(user, entries: QuerySet) -> Tally:
     """Distinct problems among some entries, and how many the user solved: two queries."""
     problem_ids = entries.values("problem_id")
-    total = Problem.objects.active().filter(pk__in=problem_ids).count()
+    total = cached_query(Problem.objects.active().filter(pk__in=problem_ids), _count)
     # `entries` are active, so their problems are too.
     solved = ProblemProgress.objects.filter(
         user=user, status__in=SOLVED_STATUSES, problem__in=problem_ids
@@ -124,7 +126,7 @@ class CardProgress:
 def card_progress(user) -> list[CardProgress]:
     """Chapters done per Learn card; a card without chapters counts as one item: four queries."""
     chapters = LearnChapter.objects.active().filter(card=OuterRef("pk"))
-    cards = list(LearnCard.objects.active().annotate(n_chapters=count_of(chapters)))
+    cards = cached_query(LearnCard.objects.active().annotate(n_chapters=count_of(chapters)))
     done = dict(
         ChapterDone.objects.filter(user=user, chapter__in=LearnChapter.objects.active())
         .values_list("chapter__card_id")
@@ -217,7 +219,7 @@ def readiness_for(user, profile: Profile, cards: list[CardProgress] | None = Non
 
     ml_design, practised, stages_total = _design_score(user)
     behavioral, areas_covered, areas_total = _behavioral_score(user)
-    loop = Loop.objects.for_target(profile.target_company, profile.target_level)
+    loop = loop_for(profile)
 
     return Readiness(
         coding=coding,
@@ -235,6 +237,14 @@ def readiness_for(user, profile: Profile, cards: list[CardProgress] | None = Non
     )
 
 
+def loop_for(profile: Profile) -> Loop | None:
+    """The loop the candidate prepares for: one query, once per catalogue version (shared: read
+    it, never change it)."""
+    company, level = profile.target_company, profile.target_level
+    build = lambda: Loop.objects.for_target(company, level)  # noqa: E731
+    return cached_fragment("loop", build, company.pk, level.pk)
+
+
 def coding_weights(missing: list[str] = ()) -> dict[str, float]:
     """CODING_WEIGHTS without the `missing` parts, their weight shared among the rest in
     proportion."""
@@ -243,11 +253,15 @@ def coding_weights(missing: list[str] = ()) -> dict[str, float]:
     return {name: 100 * w / total for name, w in kept.items()} if total else {}
 
 
+def _count(queryset) -> int:
+    return queryset.count()
+
+
 def _design_score(user) -> tuple[float, int, int]:
     """Each stage scores its best self-rating out of 5 across practice sessions, whether or not
     it was ticked done (a stage done without a rating, or only studied, scores 1); the readiness
     is their average."""
-    stage_ids = list(DesignStage.objects.active().values_list("pk", flat=True))
+    stage_ids = cached_query(DesignStage.objects.active().values_list("pk", flat=True))
     worked = Q(is_done=True) | Q(rating__isnull=False)
     best = dict(
         StageWork.objects.filter(worked, attempt__user=user, stage_id__in=stage_ids)
@@ -269,7 +283,7 @@ def _behavioral_score(user) -> tuple[float | None, int, int]:
     """A focus area with a rehearsed story counts fully, one with only drafts counts half; only
     stories whose four STAR parts are written count (a title tagged with every area is not a
     story yet). None until the user has written a story."""
-    areas = list(FocusArea.objects.active().values_list("pk", flat=True))
+    areas = cached_query(FocusArea.objects.active().values_list("pk", flat=True))
     tagged = Story.focus_areas.through.objects.filter(
         story__in=Story.objects.complete().filter(user=user), focusarea_id__in=areas
     )

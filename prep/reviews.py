@@ -1,4 +1,5 @@
-"""Spaced reviews: when a candidate should next look again at a problem they solved or a story.
+"""Spaced reviews: when a candidate should next look again at a problem they solved, a story, or
+an ML breadth question they answered.
 
 The schedule comes from the maintained `fsrs` package, not from a scheduler of our own. Decisions:
 
@@ -26,6 +27,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from prep.models import (
+    BreadthQuestion,
     MockProblem,
     Problem,
     ProblemProgress,
@@ -63,6 +65,11 @@ def problem_card(user, problem: Problem, *, today: date | None = None) -> Review
 def story_card(user, story: Story, *, today: date | None = None) -> ReviewCard:
     """The user's card for a story; as `problem_card`."""
     return _card(user, today, story=story)
+
+
+def question_card(user, question: BreadthQuestion, *, today: date | None = None) -> ReviewCard:
+    """The user's card for an ML breadth question; as `problem_card`."""
+    return _card(user, today, question=question)
 
 
 def rate(
@@ -122,11 +129,14 @@ def rehearsed(user, story: Story, *, profile: Profile, now: datetime | None = No
 
 def active(user) -> QuerySet[ReviewCard]:
     """The user's cards that still come up: a problem's only while its progress says the
-    candidate has not set it aside."""
+    candidate has not set it aside, a breadth question's only while it is in the bank."""
     kept = ProblemProgress.objects.filter(user=user, problem=OuterRef("problem")).exclude(
         status__in=SET_ASIDE
     )
-    return ReviewCard.objects.filter(user=user).filter(Q(story__isnull=False) | Exists(kept))
+    in_bank = Q(question__is_archived=False, question__topic__is_archived=False)
+    return ReviewCard.objects.filter(user=user).filter(
+        Q(story__isnull=False) | Exists(kept) | (Q(question__isnull=False) & in_bank)
+    )
 
 
 def due(user, today: date) -> QuerySet[ReviewCard]:
@@ -134,7 +144,7 @@ def due(user, today: date) -> QuerySet[ReviewCard]:
     return (
         active(user)
         .filter(due_on__lte=today)
-        .select_related("problem", "story")
+        .select_related("problem", "story", "question")
         .order_by("due_on", "id")
     )
 
@@ -143,12 +153,16 @@ def next_review(user, problem: Problem) -> ReviewCard | None:
     return ReviewCard.objects.filter(user=user, problem=problem).first()
 
 
+def question_review(user, question: BreadthQuestion) -> ReviewCard | None:
+    return ReviewCard.objects.filter(user=user, question=question).first()
+
+
 def history(card: ReviewCard) -> list[Review]:
     """The card's reviews, newest first."""
     return list(card.reviews.order_by("-reviewed_at", "-id"))
 
 
-def _card(user, today: date | None, **subject: Problem | Story) -> ReviewCard:
+def _card(user, today: date | None, **subject: Problem | Story | BreadthQuestion) -> ReviewCard:
     if today is None:
         profile = Profile.objects.filter(user=user).first()
         today = profile.today() if profile else timezone.localdate()
@@ -186,7 +200,12 @@ def _review(
     review.save()
     card.save(update_fields=["due_on"])
     # Stand-ins: record_activity only needs the keys, and these cost no query.
-    subject = Problem(pk=card.problem_id) if card.problem_id else Story(pk=card.story_id)
+    if card.problem_id:
+        subject = Problem(pk=card.problem_id)
+    elif card.story_id:
+        subject = Story(pk=card.story_id)
+    else:
+        subject = BreadthQuestion(pk=card.question_id)
     record_activity(get_user_model()(pk=card.user_id), subject)
     return review
 

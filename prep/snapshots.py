@@ -37,6 +37,7 @@ from prep.company_files import (
     rank_rows,
     read_company_file,
 )
+from prep.fragments import catalogue_change
 from prep.leetcode_index import IndexedProblem, leetcode_index
 from prep.models import (
     Company,
@@ -392,6 +393,11 @@ def _pk(row) -> int | None:
 def snapshot_import(plan: SnapshotPlan, *, user=None, from_fixtures: bool = False) -> ListSnapshot:
     """Carry out a plan: one transaction, so a failure leaves everything as it was. Raises
     StalePlan, saving nothing, when another import changed the list since the plan was made."""
+    with catalogue_change():
+        return _snapshot_import(plan, user=user, from_fixtures=from_fixtures)
+
+
+def _snapshot_import(plan: SnapshotPlan, *, user, from_fixtures: bool) -> ListSnapshot:
     try:
         # A savepoint: a problem or list another import created meanwhile is a stale plan.
         with transaction.atomic():

@@ -84,8 +84,18 @@ class Timer:
         return rows
 
 
+# An ML system design round lasts 45 minutes (the guide) but the guide gives it no agenda. Our
+# suggested split follows its coding round: 5 minutes of introduction first and 5 for the
+# candidate's own questions last, leaving the stages' suggested minutes (35 in the catalogue).
+DESIGN_INTRO = {"label": "Introduction", "seconds": 5 * 60}
+DESIGN_QUESTIONS = {"label": "Your questions for the interviewer", "seconds": 5 * 60}
+
+
 def design_timer(attempt, stages: list[DesignStage]) -> Timer:
-    return Timer(attempt, [{"label": s.name, "seconds": s.minutes * 60} for s in stages])
+    """The round's clock: the introduction, each stage for its suggested minutes, then the
+    candidate's questions."""
+    plan = [{"label": s.name, "seconds": s.minutes * 60} for s in stages]
+    return Timer(attempt, [DESIGN_INTRO, *plan, DESIGN_QUESTIONS])
 
 
 def mock_timer(mock: MockRound, problem_count: int) -> Timer:

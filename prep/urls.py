@@ -2,6 +2,7 @@ from django.urls import path
 
 from prep.views import (
     accounts,
+    breadth,
     catalogue,
     coach,
     companies,
@@ -55,6 +56,9 @@ urlpatterns = [
         name="stage-work",
     ),
     path("ml-design/sessions/<int:pk>/", practice.attempt_detail, name="attempt-detail"),
+    path("breadth/", breadth.breadth_list, name="breadth"),
+    path("breadth/<slug:slug>/", breadth.breadth_detail, name="breadth-detail"),
+    path("breadth/<slug:slug>/notes/", breadth.breadth_notes, name="breadth-notes"),
     path("stories/", practice.story_list, name="stories"),
     path("stories/new/", practice.story_create, name="story-create"),
     path("stories/<int:pk>/", practice.story_edit, name="story-edit"),

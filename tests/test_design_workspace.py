@@ -106,11 +106,28 @@ def test_the_timer_plan_walks_the_seven_stages_in_45_minutes(alice_client):
 
     plan = _plan(page)
     stages = list(DesignStage.objects.active())
-    assert [step["label"] for step in plan] == [stage.name for stage in stages]
-    assert len(plan) == 7
+    # The round opens with an introduction and ends with the candidate's own questions, as the
+    # guide's rounds do; the stages share what is left.
+    labels = [step["label"] for step in plan]
+    assert labels == [
+        "Introduction",
+        *[s.name for s in stages],
+        "Your questions for the interviewer",
+    ]
+    assert [step["seconds"] for step in plan[1:-1]] == [s.minutes * 60 for s in stages]
+    assert plan[0]["seconds"] == plan[-1]["seconds"] == 5 * 60
     assert sum(step["seconds"] for step in plan) == 45 * 60
     assert "of 45:00" in page
     assert "Start the 45-minute timer" in page
+
+
+def test_the_timer_plan_follows_an_admins_change_to_a_stages_minutes(alice_client):
+    DesignStage.objects.filter(slug=CLARIFY).update(minutes=10)
+
+    plan = _plan(_page(alice_client))
+
+    assert plan[1] == {"label": "Clarify requirements", "seconds": 10 * 60}
+    assert "Start the 51-minute timer" in _page(alice_client)
 
 
 def test_saving_notes_for_two_stages_makes_one_open_attempt_with_two_rows(alice_client, alice):

@@ -13,7 +13,16 @@ from django.test import Client
 from django.urls import reverse
 
 from prep.http import STASH_KEY, STASH_MAX_CHARS
-from prep.models import DesignStage, FocusArea, PracticePrompt, ProblemProgress, StageWork, Story
+from prep.models import (
+    BreadthAnswer,
+    BreadthQuestion,
+    DesignStage,
+    FocusArea,
+    PracticePrompt,
+    ProblemProgress,
+    StageWork,
+    Story,
+)
 from tests.conftest import PASSWORD
 from tests.factories import StoryFactory
 
@@ -324,3 +333,16 @@ def test_a_head_request_does_not_use_up_the_kept_text(client, alice):
     client.head(PAGE)
 
     assert "Hash map from value to index; one pass." in client.get(PAGE).content.decode()
+
+
+def test_an_ml_breadth_answer_typed_after_the_session_ended_comes_back(client, alice, catalog):
+    question = BreadthQuestion.objects.active().first()
+    page = reverse("prep:breadth-detail", args=[question.slug])
+    answer = "Bias is error from wrong assumptions; variance from sensitivity to the sample."
+
+    response = client.post(reverse("prep:breadth-notes", args=[question.slug]), {"notes": answer})
+
+    assert _next(response) == page  # No Referer: the page that shows the form.
+    assert _log_in(client, alice, page)["Location"] == page
+    assert answer in client.get(page).content.decode()
+    assert not BreadthAnswer.objects.exists()

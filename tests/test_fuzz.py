@@ -56,6 +56,8 @@ from prep import forms as prep_forms
 from prep import mocks
 from prep.admin import CompanyListApplyForm, CompanyListImportForm
 from prep.models import (
+    BreadthAnswer,
+    BreadthQuestion,
     ChapterDone,
     Company,
     DesignAttempt,
@@ -352,6 +354,10 @@ def world(db, settings) -> World:
     attempt = DesignAttemptFactory(user=candidate, prompt=catalogue_prompt)
     StageWorkFactory(attempt=attempt, stage=stage, notes=f"Stage notes {MARKER}")
     their_attempt = DesignAttemptFactory(user=stranger, prompt=catalogue_prompt)
+    questions = list(BreadthQuestion.objects.active().order_by("pk")[:2])
+    BreadthAnswer.objects.create(
+        user=candidate, question=questions[0], notes=f"Breadth notes {MARKER}"
+    )
     mock = mocks.start_mock(candidate, profile)
     link = ShareLinkFactory(
         user=candidate, shows_notes=True, shows_design_notes=True, shows_stories=True
@@ -376,6 +382,7 @@ def world(db, settings) -> World:
         "as_of": dates,
         "problems/slug": problem_slugs,
         "ml-design/slug": [catalogue_prompt.slug, own_prompt.slug, their_prompt.slug],
+        "breadth/slug": [q.slug for q in questions],
         "stage": list(DesignStage.objects.values_list("slug", flat=True)[:3]),
         "ml-design/pk": [str(attempt.pk), str(their_attempt.pk)],
         "stories/pk": [str(story.pk), str(their_story.pk)],
@@ -459,6 +466,8 @@ VIEW_FORMS: dict[str, list] = {
     "prep:share-list": [prep_forms.ListFilterForm],
     "prep:list-detail": [prep_forms.ListFilterForm],
     "prep:problem-progress": [prep_forms.ProgressForm],
+    "prep:breadth": [prep_forms.BreadthFilterForm],
+    "prep:breadth-notes": [prep_forms.BreadthAnswerForm],
     "prep:problem-status": [prep_forms.ProblemStatusForm, NEXT],
     "prep:chapter-done": [prep_forms.ChapterDoneForm, NEXT],
     "prep:card-done": [prep_forms.CardDoneForm, NEXT],
@@ -512,6 +521,7 @@ def test_every_app_view_that_reads_a_form_is_described():
         "prep:stories",
         "prep:mock-detail",
         "prep:behavioral",
+        "prep:breadth-detail",
     }
     app_names = {route.name for route in ROUTES if route.name.startswith("prep:")}
     assert app_names - reads_nothing - set(VIEW_FORMS) == set()

@@ -25,6 +25,9 @@ from hypothesis import strategies as st
 
 from prep import portability
 from prep.models import (
+    BreadthAnswer,
+    BreadthQuestion,
+    BreadthTopic,
     ListSnapshot,
     PracticePrompt,
     ProblemProgress,
@@ -69,8 +72,11 @@ HTMX = {"HX-Request": "true", "HX-Current-URL": "http://testserver/settings/"}
 # Measured on SQLite: a query or two per kind of row, the same with one row or a thousand.
 # Exporting also looks up the slugs of what the activity log names, one query per kind; importing
 # reads each catalogue model's slugs once, deletes what the account held, and writes in bulk.
-EXPORT_QUERIES = 22
-IMPORT_QUERIES = 51
+# ML breadth answers: exporting reads them and the breadth questions the activity log names
+# (+2); importing reads the questions' slugs, deletes, inserts and restores the answers' own
+# timestamps (+4).
+EXPORT_QUERIES = 22 + 2
+IMPORT_QUERIES = 51 + 4
 
 # Rows that name a user without being theirs: who imported a company list is the catalogue's
 # record, kept (SET_NULL) when that account goes.
@@ -150,7 +156,13 @@ def _everything(user, *, copies: int = 1) -> dict:
             reviewed_on=date(2025, 3, 3),
             due_on=date(2025, 4, 1),
         )
+        topic, _ = BreadthTopic.objects.get_or_create(slug="portable", defaults={"name": "Metrics"})
+        question = BreadthQuestion.objects.create(
+            topic=topic, slug=f"portable-{n}-{user.pk}", title="ROC AUC", question="What is it?"
+        )
+        BreadthAnswer.objects.create(user=user, question=question, notes=f"Order, not scale ({n}).")
         record_activity(user, problem, chapter, chapter.card, stage, own, catalogue_prompt)
+        record_activity(user, question)
         record_activity(user, story, mock)
         gone = StoryFactory(user=user)
         record_activity(user, gone)

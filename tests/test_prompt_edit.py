@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from prep.models import DesignAttempt, DesignStage, PracticePrompt
+from prep.timers import DESIGN_INTRO, DESIGN_QUESTIONS
 from tests.factories import DesignAttemptFactory, PracticePromptFactory
 
 pytestmark = pytest.mark.usefixtures("catalog")
@@ -64,7 +65,9 @@ def test_every_stage_keeps_its_studied_toggle_as_a_plain_form_and_for_htmx(alice
 
 def test_the_round_length_comes_from_the_stages(alice_client):
     DesignStage.objects.filter(slug="serving").update(minutes=10)
-    total = sum(stage.minutes for stage in DesignStage.objects.active())
+    stages = sum(stage.minutes for stage in DesignStage.objects.active())
+    # The stages, with the introduction before them and your questions after.
+    total = stages + (DESIGN_INTRO["seconds"] + DESIGN_QUESTIONS["seconds"]) // 60
 
     page = _page(alice_client, ML_DESIGN)
 

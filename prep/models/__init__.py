@@ -4,6 +4,7 @@ Every name is re-exported here, so `from prep.models import Problem` works where
 before the split, and migrations and fixtures (`prep.problem`) see one app.
 """
 
+from prep.models.breadth import BreadthAnswer, BreadthQuestion, BreadthTopic
 from prep.models.catalogue import (
     CatalogueItem,
     CatalogueQuerySet,
@@ -44,7 +45,7 @@ from prep.models.sharing import (
     ShareLink,
 )
 from prep.models.snapshots import ListSnapshot, SnapshotEntry
-from prep.models.sync import SyncRecord
+from prep.models.sync import CatalogueVersion, SyncRecord
 
 __all__ = [
     "SHARE_PREFIX_LENGTH",
@@ -52,9 +53,13 @@ __all__ = [
     "SHARE_TOKEN_LENGTH",
     "SOLVED_STATUSES",
     "Activity",
+    "BreadthAnswer",
+    "BreadthQuestion",
+    "BreadthTopic",
     "CardDone",
     "CatalogueItem",
     "CatalogueQuerySet",
+    "CatalogueVersion",
     "ChapterDone",
     "CodingStep",
     "Company",

@@ -34,6 +34,30 @@ class CatalogueQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_archived=False, **{f"{p}__is_archived": False for p in self.parents})
 
+    # Bulk writes send no signal, so they say themselves that the catalogue changed (its version,
+    # under which pages keep what only changes with it: prep/fragments.py).
+    def update(self, **kwargs):
+        rows = super().update(**kwargs)
+        _catalogue_changed()
+        return rows
+
+    def bulk_create(self, *args, **kwargs):
+        created = super().bulk_create(*args, **kwargs)
+        _catalogue_changed()
+        return created
+
+    def bulk_update(self, *args, **kwargs):
+        rows = super().bulk_update(*args, **kwargs)
+        _catalogue_changed()
+        return rows
+
+
+def _catalogue_changed() -> None:
+    # Imported here: the fragments build on the catalogue, not the other way round.
+    from prep.fragments import catalogue_changed
+
+    catalogue_changed()
+
 
 def child_manager(parent: str, key: str = "slug") -> models.Manager:
     """The manager of rows that belong to a parent (a list's sections, a card's chapters): known
@@ -119,8 +143,15 @@ class Level(CatalogueItem):
 
     @property
     def phone_screen_segments(self) -> list["PhoneScreenSegment"]:
-        # Filtered in Python so a prefetched phone_screen costs no further query.
-        return [segment for segment in self.phone_screen.all() if not segment.is_archived]
+        # Filtered in Python so a prefetched phone_screen costs no further query; else read once
+        # per catalogue version.
+        from prep.fragments import cached_query
+
+        if "phone_screen" in getattr(self, "_prefetched_objects_cache", {}):
+            segments = self.phone_screen.all()
+        else:
+            segments = cached_query(self.phone_screen.all())
+        return [segment for segment in segments if not segment.is_archived]
 
     @property
     def phone_screen_minutes(self) -> int:
@@ -502,6 +533,14 @@ class ListEntryQuerySet(CatalogueQuerySet):
             )
         )
 
+    def for_rows(self):
+        """Entries with just what a row needs besides its cached parts (prep/list_rows.py)."""
+        return (
+            self.active()
+            .select_related("problem")
+            .only("problem_list_id", "section_id", "position", "problem__slug", "problem__title")
+        )
+
     def with_place(self):
         """Annotate `place`: the entry's number in its list as users see it (1, 2, 3 ...), counted
         over active entries in order, so it matches the order even after an admin reorders,
@@ -565,6 +604,16 @@ class ListEntry(models.Model):
         null=True,
         blank=True,
         help_text="How often the company asked it in the list's window, 0 to 100.",
+    )
+    frequency_six_months = models.DecimalField(
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        help_text=(
+            "For a list over a longer window: how often the company asked it in the last six "
+            "months, 0 to 100; empty if it was not asked then."
+        ),
     )
     is_archived = models.BooleanField("archived", default=False)
 
@@ -711,6 +760,11 @@ class PracticePrompt(CatalogueItem):
     title = models.CharField(max_length=200)
     position = models.PositiveSmallIntegerField(default=1000)
     brief = models.TextField()
+    covers = models.TextField(
+        "what a strong answer covers",
+        blank=True,
+        help_text="One point per line; shown folded away on the prompt page.",
+    )
     source_name = models.CharField(max_length=200, blank=True)
     source_url = models.URLField(blank=True)
     owner = models.ForeignKey(
@@ -732,6 +786,11 @@ class PracticePrompt(CatalogueItem):
 
     def get_absolute_url(self) -> str:
         return reverse("prep:prompt-detail", args=[self.slug])
+
+    @property
+    def covers_points(self) -> list[str]:
+        """What a strong answer covers, one point per non-blank line."""
+        return [line.strip() for line in self.covers.splitlines() if line.strip()]
 
 
 class FocusArea(CatalogueItem):

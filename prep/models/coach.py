@@ -21,7 +21,8 @@ class Rating(models.IntegerChoices):
 
 
 class ReviewCard(models.Model):
-    """Something a candidate reviews on a spaced schedule: a problem they solved or a story."""
+    """Something a candidate reviews on a spaced schedule: a problem they solved, a story, or an
+    ML breadth question."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_cards"
@@ -32,15 +33,23 @@ class ReviewCard(models.Model):
     story = models.ForeignKey(
         "prep.Story", on_delete=models.CASCADE, null=True, blank=True, related_name="review_cards"
     )
+    question = models.ForeignKey(
+        "prep.BreadthQuestion",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="review_cards",
+    )
     due_on = models.DateField(help_text="The day it is next due, in the candidate's time zone.")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=Q(problem__isnull=False, story__isnull=True)
-                | Q(problem__isnull=True, story__isnull=False),
-                name="review_card_problem_or_story",
+                condition=Q(problem__isnull=False, story__isnull=True, question__isnull=True)
+                | Q(problem__isnull=True, story__isnull=False, question__isnull=True)
+                | Q(problem__isnull=True, story__isnull=True, question__isnull=False),
+                name="review_card_one_subject",
             ),
             models.UniqueConstraint(
                 fields=["user", "problem"],
@@ -52,15 +61,20 @@ class ReviewCard(models.Model):
                 condition=Q(story__isnull=False),
                 name="one_review_card_per_story",
             ),
+            models.UniqueConstraint(
+                fields=["user", "question"],
+                condition=Q(question__isnull=False),
+                name="one_review_card_per_question",
+            ),
         ]
         indexes = [models.Index(fields=["user", "due_on"])]
 
     def __str__(self) -> str:
-        return f"{self.user}: {self.problem or self.story} due {self.due_on}"
+        return f"{self.user}: {self.subject} due {self.due_on}"
 
     @property
     def subject(self):
-        return self.problem or self.story
+        return self.problem or self.story or self.question
 
 
 class Review(models.Model):

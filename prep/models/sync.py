@@ -165,3 +165,14 @@ def with_synced_values(queryset: models.QuerySet) -> models.QuerySet:
     return queryset.annotate(
         synced_values=Subquery(records.values("values")[:1], output_field=JSONField())
     )
+
+
+class CatalogueVersion(models.Model):
+    """One row: a token replaced, in the same transaction, by every write to the catalogue, so
+    pages can keep what only changes with the catalogue under it (prep/fragments.py). A random
+    token, not a counter: a rolled-back change must never hand its number to another."""
+
+    token = models.CharField(max_length=32)
+
+    def __str__(self) -> str:
+        return self.token

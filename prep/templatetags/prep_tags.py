@@ -122,6 +122,12 @@ def here(context) -> str:
     return request.get_full_path()
 
 
+@register.simple_tag(takes_context=True)
+def list_rows(context, entries) -> SafeString:
+    """A list page's rows, written by the page's `prep.list_rows.RowRenderer`."""
+    return context["renderer"].render_all(entries)
+
+
 @register.filter
 def possessive(name: str) -> SafeString:
     """{{ company.name|possessive }}: "Google's", "Databricks'"."""

@@ -17,6 +17,7 @@ from django_htmx.http import reswap, retarget
 from prep import coach, reviews
 from prep.forms import ReviewRatingForm
 from prep.models import (
+    BreadthQuestion,
     Problem,
     ProblemEvent,
     ProblemList,
@@ -26,6 +27,7 @@ from prep.models import (
     Status,
     Story,
 )
+from prep.views.breadth import breadth_review_panel
 from prep.views.responses import back, bad_request, form_errors
 
 
@@ -100,11 +102,16 @@ def review_rate(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return bad_request(request, form_errors(form))
     problem, story_id = form.cleaned_data["problem"], form.cleaned_data["story"]
+    question = form.cleaned_data["question"]
     profile = Profile.objects.filter(user=request.user).first() or Profile(user=request.user)
     if problem is not None:
         # Archived problems stay rateable for those who worked on them, like their pages.
         get_object_or_404(Problem.objects.visible_to(request.user), pk=problem.pk)
         subject = problem
+    elif question is not None:
+        # So do archived questions, for those who answered or reviewed them.
+        visible = BreadthQuestion.objects.visible_to(request.user).select_related("topic")
+        subject = question = get_object_or_404(visible, pk=question.pk)
     else:
         subject = get_object_or_404(Story, pk=story_id, user=request.user)
     changed = False
@@ -114,23 +121,38 @@ def review_rate(request: HttpRequest) -> HttpResponse:
             # rating and a status tick at once queue up instead of deadlocking.
             changed = _after_rating(request.user, problem, form.grade, profile)
             card = reviews.problem_card(request.user, problem, today=profile.today())
+        elif question is not None:
+            card = reviews.question_card(request.user, question, today=profile.today())
         else:
             card = reviews.story_card(request.user, subject, today=profile.today())
         reviews.rate(card, form.grade, profile=profile)
     if not request.htmx:
-        anchor = f"#rate-{problem.slug}" if problem else f"#rate-story-{subject.pk}"
-        return back(request, anchor)
+        return back(request, "#" + _rating_id(problem, question, subject))
     if request.htmx.target == "problem-reviews" and problem is not None:
         panel = {"problem": problem, **review_panel(request.user, problem)}
         html = render_to_string("prep/problem_detail.html#reviews", panel, request)
         if changed:  # The rating moved the status: the page's status and history follow.
             html += problem_status_oob(request, problem)
         return HttpResponse(html)
+    if request.htmx.target == "question-reviews" and question is not None:
+        panel = {"question": question, **breadth_review_panel(request.user, question)}
+        return render(request, "prep/breadth_detail.html#reviews", panel)
     if changed and (row := _list_row(request, problem)) is not None:
         return row  # The rating moved the status: the whole row follows, counters and all.
-    kind = {"problem": problem, "story": None} if problem else {"problem": None, "story": subject}
+    kind = {"problem": problem, "story": None, "question": question}
+    if problem is None and question is None:
+        kind["story"] = subject
     context = {"card": card, "rated": True, **kind}
     return today_panels(request) or render(request, "prep/_rating.html", context)
+
+
+def _rating_id(problem: Problem | None, question: BreadthQuestion | None, subject) -> str:
+    """The id of a rating form on the page, as prep/_rating.html gives it."""
+    if problem is not None:
+        return f"rate-{problem.slug}"
+    if question is not None:
+        return f"rate-question-{question.slug}"
+    return f"rate-story-{subject.pk}"
 
 
 def _list_row(request: HttpRequest, problem: Problem) -> HttpResponse | None:

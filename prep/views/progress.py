@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import reswap, retarget
 
-from prep import readiness, reviews
+from prep import readiness, reviews, timers
 from prep.forms import (
     CardDoneForm,
     ChapterDoneForm,
@@ -26,7 +26,9 @@ from prep.forms import (
     StageStudiedForm,
 )
 from prep.http import take_unsaved
+from prep.list_rows import RowRenderer, counters, list_rows, with_rows
 from prep.models import (
+    SOLVED_STATUSES,
     CardDone,
     ChapterDone,
     DesignStage,
@@ -49,7 +51,6 @@ from prep.views.progress_context import (
     dashboard_context,
     filtered_entries,
     frequency_list,
-    list_counters,
     list_filter_form,
     list_groups,
     list_snapshots,
@@ -75,16 +76,19 @@ def list_detail(request: HttpRequest, slug: str) -> HttpResponse:
     sections = list(problem_list.sections.active())
     profile = Profile.objects.filter(user=request.user).select_related("target_company").first()
     target = profile.target_company if profile else None
-    form = list_filter_form(request, problem_list, sections, target)
+    rows = list_rows(problem_list)
+    form = list_filter_form(request, problem_list, sections, target, recent=rows.has_recent)
     context = {"problem_list": problem_list, "form": form, "groups": [], "shown": 0}
-    context.update(list_counters(request.user, problem_list))
+    context.update(counters(request.user, problem_list, rows))
     status = 400
     if form.is_valid():
-        entries = problem_list.entries.for_page().with_progress_for(request.user)
+        entries = problem_list.entries.for_rows().with_progress_for(request.user)
         by_list = frequency_list(form, problem_list, target)
         entries = list(filtered_entries(entries, form, by_list=by_list))
+        entries = with_rows(entries, problem_list, rows)
         context["groups"] = list_groups(entries, sections, form, by_list)
-        context.update(by_list=by_list, shown=len(entries))
+        context.update(by_list=by_list, shown=len(entries), rows=rows)
+        context["renderer"] = RowRenderer(request, problem_list)
         status = 200
     if request.htmx and request.htmx.target == "list-body":
         # The status line outside the swapped body is updated in place, so it is announced.
@@ -193,14 +197,22 @@ def _schedule_review(user, problem: Problem, status: str, profile: Profile) -> N
 
 def _row_response(request, problem_list: ProblemList, problem: Problem, **extra) -> HttpResponse:
     """The changed row, plus the list's and its section's counters swapped out of band."""
-    entry = get_object_or_404(
-        problem_list.entries.for_page().with_progress_for(request.user), problem=problem
-    )
-    if extra.get("rate"):
-        extra["card"] = reviews.next_review(request.user, problem)
+    entries = problem_list.entries.for_rows().with_progress_for(request.user)
+    entry = get_object_or_404(entries, problem=problem)
+    rows = list_rows(problem_list)
+    (entry,) = with_rows([entry], problem_list, rows)
+    rating = ""
+    if extra.get("rate") and entry.status in SOLVED_STATUSES:
+        card = reviews.next_review(request.user, problem)
+        rating = render_to_string(
+            "prep/_rating.html",
+            {"problem": problem, "story": None, "question": None, "card": card},
+            request,
+        )
+    renderer = RowRenderer(request, problem_list)
+    html = renderer.render(entry, error=extra.get("error", ""), rating=rating)
     context = {"problem_list": problem_list, "entry": entry, **extra}
-    context.update(list_counters(request.user, problem_list))
-    html = render_to_string("prep/list_detail.html#problem-row", context, request)
+    context.update(counters(request.user, problem_list, rows))
     html += render_to_string("prep/list_detail.html#list-counters", {**context, "oob": True})
     # The list's status line is a polite live region: say what changed, and the new count.
     tally = context["tally"]
@@ -342,7 +354,7 @@ def ml_design(request: HttpRequest) -> HttpResponse:
         "prep/ml_design.html",
         {
             "stages": stages,
-            "round_minutes": sum(stage.minutes for stage in stages),
+            "round": timers.design_timer(None, stages),
             **_stages_studied(request.user),
             "prompts": PracticePrompt.objects.active().catalogue(),
             "own_prompts": PracticePrompt.objects.filter(owner=request.user),

@@ -8,6 +8,7 @@ from django.db.models.functions import Lower
 
 from prep import companies, readiness
 from prep.forms import ListFilterForm
+from prep.fragments import cached_fragment
 from prep.models import (
     SOLVED_STATUSES,
     Company,
@@ -70,37 +71,48 @@ def dashboard_context(
 
 
 def list_filter_form(
-    request, problem_list: ProblemList, sections, target: Company | None = None
+    request, problem_list: ProblemList, sections, target: Company | None = None, *, recent=False
 ) -> ListFilterForm:
-    topics = (
-        Topic.objects.filter(problems__entries__in=problem_list.entries.active())
-        .distinct()
-        .values_list("slug", "name")
-    )
+    """The list's filters; `recent` offers the last six months as a window of their own."""
+    topics = cached_fragment("list-topics", lambda: _topics(problem_list), problem_list.pk)
     # "Not in list" offers the roadmaps and design lists, and the company lists of this list's
     # company and of the target company: not all sixteen companies' lists.
     # A list asked for by the URL is offered too, so a bookmarked filter keeps working after the
     # candidate changes target.
-    others = (
-        ProblemList.objects.active()
-        .exclude(pk=problem_list.pk)
-        .filter(
-            ~Q(kind=ProblemList.Kind.COMPANY)
-            | Q(company__in=[c for c in (problem_list.company_id, target) if c is not None])
-            | Q(slug=request.GET.get("not_in", ""))
-        )
-        .values_list("slug", "name")
-    )
-    asking = ProblemList.objects.company_lists().values("company")
-    companies = Company.objects.active().filter(pk__in=asking).values_list("slug", "name")
+    companies_here = {problem_list.company_id, target.pk if target else None} - {None}
+    asked_for = request.GET.get("not_in", "")
+    others = [
+        (slug, name)
+        for pk, slug, name, kind, company_id in cached_fragment("active-lists", _active_lists)
+        if pk != problem_list.pk
+        and (kind != ProblemList.Kind.COMPANY or company_id in companies_here or slug == asked_for)
+    ]
+    companies = cached_fragment("asking-companies", _asking_companies)
     return ListFilterForm(
         request.GET,
         difficulties=Problem.Difficulty.choices,
         sections=[(s.slug, s.name) for s in sections],
-        topics=list(topics),
-        other_lists=list(others),
-        companies=list(companies),
+        topics=topics,
+        other_lists=others,
+        companies=companies,
+        recent=recent,
     )
+
+
+def _topics(problem_list: ProblemList) -> list[tuple[str, str]]:
+    entries = problem_list.entries.active()
+    topics = Topic.objects.filter(problems__entries__in=entries).distinct()
+    return list(topics.values_list("slug", "name"))
+
+
+def _active_lists() -> list[tuple]:
+    lists = ProblemList.objects.active()
+    return list(lists.values_list("pk", "slug", "name", "kind", "company_id"))
+
+
+def _asking_companies() -> list[tuple[str, str]]:
+    asking = ProblemList.objects.company_lists().values("company")
+    return list(Company.objects.active().filter(pk__in=asking).values_list("slug", "name"))
 
 
 def frequency_list(
@@ -155,6 +167,10 @@ def filtered_entries(entries, form: ListFilterForm, *, by_list: ProblemList | No
         entries = entries.filter(Exists(asked))
     if data.get("premium"):
         entries = entries.filter(problem__is_premium=data["premium"] == "premium")
+    if data.get("window") == "six-months":
+        entries = entries.filter(frequency_six_months__isnull=False)
+        if not data["sort"]:
+            entries = entries.order_by(F("frequency_six_months").desc(), "position")
     if data["sort"] == "frequency":
         entries = _by_frequency(entries, by_list)
     elif data["sort"] == "title":
@@ -187,7 +203,8 @@ def list_groups(
     """The page's tables: one per section in list order, or a single table when the form sorts
     the problems another way, since sections would break up an order that runs across them."""
     sort = form.cleaned_data.get("sort")
-    if sort in ("title", "difficulty") or (sort == "frequency" and by_list is not None):
+    recent = form.cleaned_data.get("window") == "six-months" and not sort
+    if recent or sort in ("title", "difficulty") or (sort == "frequency" and by_list is not None):
         return [(None, entries)] if entries else []
     return group_by_section(entries, sections)
 
@@ -200,14 +217,6 @@ def group_by_section(entries: list[ListEntry], sections: list) -> list[tuple]:
     groups = [(None, by_section[None])] if None in by_section else []
     groups += [(s, by_section[s.pk]) for s in sections if s.pk in by_section]
     return groups
-
-
-def list_counters(user, problem_list: ProblemList) -> dict:
-    tally = readiness.list_tallies(user, ProblemList.objects.filter(pk=problem_list.pk))
-    return {
-        "tally": tally.get(problem_list.pk, readiness.Tally()),
-        "section_tallies": readiness.section_tallies(user, problem_list),
-    }
 
 
 def list_snapshots(problem_list: ProblemList) -> dict:

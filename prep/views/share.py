@@ -17,13 +17,13 @@ from django.utils.log import log_response
 from prep import coach
 from prep.http import SHARE_HEADERS
 from prep.limits import by_kwarg, over_limit, too_many
+from prep.list_rows import RowRenderer, counters, list_rows, with_rows
 from prep.models import DesignAttempt, ProblemList, Profile, ShareLink, StageWork
 from prep.views.progress_context import (
     dashboard_context,
     filtered_entries,
     frequency_list,
     group_by_section,
-    list_counters,
     list_filter_form,
 )
 
@@ -104,6 +104,7 @@ def share_list(request: HttpRequest, link: ShareLink, token: str, slug: str) -> 
     sections = list(problem_list.sections.active())
     profile = Profile.objects.filter(user=owner).select_related("target_company").first()
     target = profile.target_company if profile else None
+    rows = list_rows(problem_list, read_only=True)
     form = list_filter_form(request, problem_list, sections, target)
     context = {
         "owner": owner,
@@ -113,12 +114,14 @@ def share_list(request: HttpRequest, link: ShareLink, token: str, slug: str) -> 
         "form": form,
         "read_only": True,
         "groups": [],
-        **list_counters(owner, problem_list),
+        **counters(owner, problem_list, rows),
     }
     if not form.is_valid():
         return render(request, "prep/share_list.html", context, status=400)
-    entries = problem_list.entries.for_page().with_progress_for(owner, notes=link.shows_notes)
+    entries = problem_list.entries.for_rows().with_progress_for(owner, notes=link.shows_notes)
     by_list = frequency_list(form, problem_list, target)
     entries = filtered_entries(entries, form, by_list=by_list)
-    context.update(groups=group_by_section(list(entries), sections), by_list=by_list)
+    entries = with_rows(list(entries), problem_list, rows, read_only=True)
+    context.update(groups=group_by_section(entries, sections), by_list=by_list, rows=rows)
+    context["renderer"] = RowRenderer(request, problem_list, read_only=True)
     return render(request, "prep/share_list.html", context)

@@ -16,7 +16,6 @@ import datetime
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from io import StringIO
 from pathlib import Path
 
 import pytest
@@ -53,7 +52,7 @@ from prep.models import (
     Story,
 )
 from tests.browser.conftest import TIMEOUT_MS
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, load_catalogue
 from tests.factories import (
     DesignAttemptFactory,
     PracticePromptFactory,
@@ -222,6 +221,14 @@ def _list_after_a_tick(page: Page, site: "Site") -> None:
     expect(page.locator("[data-before-the-tick]")).to_have_count(0)
 
 
+def _breadth_answered(page: Page, site: "Site") -> None:
+    """A breadth question with an answer in Markdown and a rating, as its page then shows."""
+    page.goto(site.url("/breadth/bias-variance/"))
+    _post(page, site.format("/breadth/bias-variance/notes/"), {"notes": NOTES})
+    rating = {"question": "bias-variance", "rating": "good", "next": "/breadth/bias-variance/"}
+    _post(page, site.format("/reviews/rate/"), rating)
+
+
 MAIN = EVERY_VARIANT
 PAGES = [
     # Signed out, and what a mentor sees with the share link.
@@ -264,6 +271,10 @@ PAGES = [
     Seen("own prompt", "/ml-design/prompts/{own_prompt}/"),
     Seen("own prompt edit", "/ml-design/prompts/{own_prompt}/edit/"),
     Seen("design session", "/ml-design/sessions/{attempt}/"),
+    Seen("ml breadth", "/breadth/", variants=MAIN),
+    Seen("ml breadth bad filter", "/breadth/?show=nonsense"),
+    Seen("ml breadth question", "/breadth/bias-variance/", variants=MAIN),
+    Seen("ml breadth answered", visit=_breadth_answered, covers="prep:breadth-notes"),
     Seen("stories", "/stories/", variants=MAIN),
     Seen("new story", "/stories/new/"),
     Seen("new story with errors", visit=_story_with_errors),
@@ -358,7 +369,7 @@ class Site:
 def _build_data() -> dict[str, str]:
     """alice, a candidate a few weeks into preparing for Meta at E5, with a share link."""
     if not Problem.objects.exists():
-        call_command("load_catalog", stdout=StringIO())
+        load_catalogue()
     now = timezone.now()
     alice = UserFactory(username="alice", email="alice@example.com")
     profile = ProfileFactory(

@@ -8,6 +8,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from prep.models import DesignAttempt, DesignStage, MockRound, PracticePrompt
+from prep.timers import design_timer
 from tests.browser.journeys import onboard, sign_up
 
 PROMPT = "people-you-may-follow"
@@ -16,7 +17,8 @@ PROMPT = "people-you-may-follow"
 def test_the_session_timer_says_time_is_up_when_the_round_runs_out(page, live_server, catalog):
     sign_up(page, live_server.url, "timekeeper")
     onboard(page)
-    total = sum(stage.minutes for stage in DesignStage.objects.active()) * 60
+    # The whole round: introduction, the stages' suggested minutes, then the candidate's questions.
+    total = design_timer(None, list(DesignStage.objects.active())).total_seconds
     # A session started so long ago that its 45 minutes run out three seconds after loading.
     DesignAttempt.objects.create(
         user=User.objects.get(username="timekeeper"),

@@ -48,6 +48,7 @@ from django.db import DatabaseError, models, transaction
 from django.utils import timezone
 
 from prep.company_files import CompanyFileError
+from prep.fragments import catalogue_change
 from prep.models import ListEntry, ListSnapshot, ProblemList
 from prep.models.sync import (
     CHILDREN,
@@ -82,6 +83,8 @@ CATALOGUE_MODELS = [
     "prep.practiceprompt",
     "prep.focusarea",
     "prep.resource",
+    "prep.breadthtopic",
+    "prep.breadthquestion",
 ]
 
 # The fields each model's natural_key() is made of; every other catalogue model is known by slug.
@@ -106,6 +109,8 @@ SHORT_NAMES = {
     "prep.practiceprompt": "prompt",
     "prep.focusarea": "area",
     "prep.resource": "resource",
+    "prep.breadthtopic": "breadth-topic",
+    "prep.breadthquestion": "question",
 }
 
 # What a fixture entry or row can be, before families are considered.
@@ -214,10 +219,11 @@ class Command(BaseCommand):
     def handle(self, *args, dry_run: bool = False, fixtures: Path, take_upstream=(), **options):
         entries = self._read(fixtures)
         with transaction.atomic():
-            sync = Sync(entries, take_upstream)
-            sync.run()
-            shipped = ShippedSnapshots(fixtures / "companies")
-            shipped.run()
+            with catalogue_change():
+                sync = Sync(entries, take_upstream)
+                sync.run()
+                shipped = ShippedSnapshots(fixtures / "companies")
+                shipped.run()
             if dry_run:
                 transaction.set_rollback(True)
         self._report(sync, shipped, dry_run)
