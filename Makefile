@@ -10,6 +10,7 @@ PORT ?= 8000
 export DEBUG ?= true
 
 .PHONY: help install migrate catalog run test test-fast lint format screenshots backup restore clean
+.PHONY: bench bench-scale
 
 help:
 	@echo "make run      set up, migrate, load the catalogue and serve http://$(HOST):$(PORT)"
@@ -20,6 +21,9 @@ help:
 	@echo "make screenshots  rebuild docs/*.png from a demo account"
 	@echo "make backup   back up the database to backups/ (pg_dump, or SQLite's online backup)"
 	@echo "make restore FILE=backups/...  replace the database with a backup (asks first)"
+	@echo "make bench    time the main pages against a trivial view, as multiples of it (SQLite,"
+	@echo "             and PostgreSQL with DATABASE_URL or BENCH_POSTGRES=1); writes bench/results.json"
+	@echo "make bench-scale  10,000 candidates in a throwaway PostgreSQL: query plans, database time"
 	@echo "make clean    remove .venv, the SQLite database and caches"
 
 $(STAMP): pyproject.toml
@@ -40,11 +44,16 @@ catalog: migrate
 run: catalog
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# Tests run in parallel, one worker per core (pytest-xdist), each test file on one worker so a
+# file's shared data is built once; WORKERS=0 runs them in this process.
+WORKERS ?= auto
+PYTEST := $(BIN)/python -m pytest -n $(WORKERS) --dist loadfile
+
 test: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(PYTEST) $(PYTEST_ARGS)
 
 test-fast: install
-	$(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)
+	$(PYTEST) -m "not browser" $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
@@ -64,6 +73,13 @@ backup: install
 restore: install
 	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/prep-....dump" >&2; exit 2; }
 	$(BIN)/python manage.py restore "$(FILE)"
+
+# Both make throwaway databases of their own and leave the project's database alone.
+bench: install
+	$(BIN)/python -m bench
+
+bench-scale: install
+	$(BIN)/python -m bench.scale
 
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles .pytest_cache .ruff_cache
