@@ -234,3 +234,34 @@ def test_deleting_an_account_deletes_its_activity_in_bulk(alice):
     reads = [q["sql"] for q in captured if q["sql"].startswith('SELECT "prep_activity"')]
     assert reads == []
     assert not Activity.objects.exists()
+
+
+def test_a_rows_status_form_is_the_same_markup_as_the_template_elsewhere(rf, alice):
+    """RowRenderer writes the list's status forms in Python for speed; the dashboard and the
+    problem page render templates/prep/_status_form.html. They must not drift apart."""
+    from django.template.loader import render_to_string
+
+    from prep.list_rows import RowRenderer
+
+    request = rf.get(NEETCODE)
+    request.user = alice
+    problem_list = ProblemList.objects.get(slug="neetcode-150")
+    problem = Problem.objects.get(slug="two-sum")
+
+    python = RowRenderer(request, problem_list).status_form(problem, "attempted")
+    template = render_to_string(
+        "prep/_status_form.html",
+        {
+            "problem": problem,
+            "problem_list": problem_list,
+            "status": "attempted",
+            "target": "closest tr",
+        },
+        request,
+    )
+
+    def normal(html: str) -> str:
+        html = re.sub(r'value="[A-Za-z0-9]{64}"', 'value="token"', html)
+        return re.sub(r">\s+<", "><", re.sub(r"\s+", " ", html)).strip()
+
+    assert normal(python) == normal(template)
