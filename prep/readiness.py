@@ -97,15 +97,27 @@ def section_tallies(user, problem_list: ProblemList) -> dict[int, Tally]:
     return _tallies(user, entries, "section_id")
 
 
-def _problem_share(user, entries: QuerySet) -> Tally:
-    """Distinct problems among some entries, and how many the user solved: two queries."""
-    problem_ids = entries.values("problem_id")
-    total = cached_query(Problem.objects.active().filter(pk__in=problem_ids), _count)
-    # `entries` are active, so their problems are too.
-    solved = ProblemProgress.objects.filter(
-        user=user, status__in=SOLVED_STATUSES, problem__in=problem_ids
-    ).count()
-    return Tally(solved=solved, total=total)
+def _problem_shares(user, parts: dict[str, QuerySet | None]) -> dict[str, Tally]:
+    """For each part (some entries, or None for a part with none): its distinct problems, and
+    how many the user solved. One query for the user's counts, all parts at once; the totals
+    once per catalogue version."""
+    ids = {name: entries.values("problem_id") for name, entries in parts.items() if entries}
+    solved = {}
+    if ids:
+        mine = ProblemProgress.objects.filter(user=user, status__in=SOLVED_STATUSES)
+        # `entries` are active, so their problems are too.
+        solved = mine.aggregate(
+            **{name: Count("pk", filter=Q(problem__in=problems)) for name, problems in ids.items()}
+        )
+    return {
+        name: Tally(
+            solved=solved[name],
+            total=cached_query(Problem.objects.active().filter(pk__in=ids[name]), _count),
+        )
+        if name in ids
+        else Tally()
+        for name in parts
+    }
 
 
 @dataclass
@@ -196,21 +208,17 @@ def readiness_for(user, profile: Profile, cards: list[CardProgress] | None = Non
     learn = sum(c.fraction for c in cards) / len(cards) if cards else 0.0
     company = companies.lists_of(profile.target_company)
     entries = ListEntry.objects.active()
-    parts = {
-        "roadmap": _problem_share(
-            user, entries.filter(problem_list__kind=ProblemList.Kind.ROADMAP)
-        ),
-        "company": _problem_share(user, entries.filter(problem_list=company.primary))
-        if company.primary
-        else Tally(),
-        "design": _problem_share(
-            user,
-            entries.filter(
+    parts = _problem_shares(
+        user,
+        {
+            "roadmap": entries.filter(problem_list__kind=ProblemList.Kind.ROADMAP),
+            "company": entries.filter(problem_list=company.primary) if company.primary else None,
+            "design": entries.filter(
                 problem_list__company=profile.target_company,
                 problem_list__kind=ProblemList.Kind.DESIGN,
             ),
-        ),
-    }
+        },
+    )
     # Most companies have no class-design list (and a new one may have no list yet): the weight
     # of a part with nothing in it goes to the other parts.
     weights = coding_weights(missing=[n for n in ("company", "design") if not parts[n].total])

@@ -8,7 +8,7 @@ from django.db.models.functions import Lower
 
 from prep import companies, readiness
 from prep.forms import ListFilterForm
-from prep.fragments import cached_fragment
+from prep.fragments import cached_fragment, cached_query
 from prep.models import (
     SOLVED_STATUSES,
     Company,
@@ -30,7 +30,7 @@ def dashboard_context(
     read-only copy (the mentor's) leaves out what only the candidate can act on."""
     cards = readiness.card_progress(user)
     # The roadmaps and the target company's lists; every company is on the Companies page.
-    lists = list(
+    lists = cached_query(
         ProblemList.objects.active().filter(
             Q(company__isnull=True) | Q(company=profile.target_company)
         )
@@ -42,7 +42,7 @@ def dashboard_context(
         by_section = readiness.section_tallies(user, roadmap)
         sections = [
             (section, by_section[section.pk])
-            for section in roadmap.sections.active()
+            for section in cached_query(roadmap.sections.active())
             if section.pk in by_section
         ]
     ready = readiness.readiness_for(user, profile, cards)
