@@ -104,6 +104,18 @@ def _fresh_rate_limits(request: pytest.FixtureRequest) -> None:
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _catalogue_back(request: pytest.FixtureRequest, django_db_blocker) -> None:
+    """A transactional test's flush empties the catalogue; whatever test comes next (in any
+    order, on any worker) finds it back, committed, before its own transaction starts."""
+    uses_db = {"db", "transactional_db"} & set(request.fixturenames)
+    if not uses_db and request.node.get_closest_marker("django_db") is None:
+        return
+    with django_db_blocker.unblock():
+        if not Problem.objects.exists():
+            load_catalogue()
+
+
 @pytest.fixture
 def catalog(db) -> None:
     """The real catalogue, reloaded where a transactional test flushed it."""

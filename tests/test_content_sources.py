@@ -641,7 +641,7 @@ def test_loops_page_has_a_bank_of_questions_to_ask_labelled_as_ours(alice_client
     page = _get(alice_client, reverse("prep:loops"))
 
     section = re.search(r'<section aria-labelledby="questions-title">.*?</section>', page, re.S)
-    assert "the guide's agendas give 5 minutes" in _words(section.group(0))
+    assert "questions: 5 minutes, and 3 in the E6 phone screen" in _words(section.group(0))
     assert "(our suggestion)" in section.group(0)
     assert len(re.findall(r"<li>", section.group(0))) >= 5
     # Each level's card points there.

@@ -39,11 +39,11 @@ def test_a_session_within_its_lifetime_carries_on(alice_client, alice_e5):
 
 
 def test_a_first_visit_after_login_records_when_the_session_started(alice_client, alice_e5):
-    before = int(time.time())
-
     alice_client.get(reverse("prep:dashboard"))
 
-    assert alice_client.session[SESSION_STARTED] >= before
+    # Recorded at the login the fixture made, moments ago (a loaded machine may cross a second).
+    started = alice_client.session[SESSION_STARTED]
+    assert int(time.time()) - 60 <= started <= int(time.time())
 
 
 def test_a_visit_renews_the_idle_window_at_most_hourly(alice_client, alice_e5):

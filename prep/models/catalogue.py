@@ -41,9 +41,11 @@ class CatalogueQuerySet(models.QuerySet):
         _catalogue_changed()
         return rows
 
-    def bulk_create(self, *args, **kwargs):
-        created = super().bulk_create(*args, **kwargs)
-        _catalogue_changed()
+    def bulk_create(self, objs, *args, **kwargs):
+        created = super().bulk_create(objs, *args, **kwargs)
+        # A candidate's own prompts (an import brings them) are not the catalogue's.
+        if any(getattr(obj, "owner_id", None) is None for obj in created):
+            _catalogue_changed()
         return created
 
     def bulk_update(self, *args, **kwargs):
