@@ -60,16 +60,7 @@ def shape(client, page: Page, db_samples: int = DB_TIME_SAMPLES) -> dict:
     # Read now: the next request's start clears the connection's query log.
     sql = [query["sql"] for query in captured.captured_queries]
     gzipped = send(client, page, gzip=True)
-    spent: list[float] = []
-
-    def clock(execute, sql, params, many, context):
-        start = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            spent[-1] += time.perf_counter() - start
-
-    with connection.execute_wrapper(clock):
+    with report.database_time() as spent:
         for _ in range(db_samples):
             spent.append(0.0)
             send(client, page)

@@ -1,9 +1,11 @@
 """Numbers into words: medians, ratios to the floor, verdicts on targets, tables and JSON."""
 
+import contextlib
 import json
 import math
 import statistics
-from collections.abc import Sequence
+import time
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 
@@ -82,3 +84,22 @@ def _is_numeric_column(rows: list[list[str]], i: int) -> bool:
 def write_json(path: Path, data: dict) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data, indent=2, sort_keys=False) + "\n")
+
+
+@contextlib.contextmanager
+def database_time() -> Iterator[list[float]]:
+    """Seconds spent in the database per request: append 0.0 to the yielded list before each
+    request, and the queries that follow add their time to it."""
+    from django.db import connection
+
+    spent: list[float] = []
+
+    def clock(execute, statement, params, many, context):
+        start = time.perf_counter()
+        try:
+            return execute(statement, params, many, context)
+        finally:
+            spent[-1] += time.perf_counter() - start
+
+    with connection.execute_wrapper(clock):
+        yield spent

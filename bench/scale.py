@@ -343,16 +343,8 @@ def measure_page(client, name: str, send: Callable, samples: int = SAMPLES) -> d
     with CaptureQueriesContext(connection) as captured:
         send()
     sql = [q["sql"] for q in captured.captured_queries]
-    timings, db_times = [], []
-
-    def clock(execute, statement, params, many, context):
-        start = time.perf_counter()
-        try:
-            return execute(statement, params, many, context)
-        finally:
-            db_times[-1] += time.perf_counter() - start
-
-    with connection.execute_wrapper(clock):
+    timings = []
+    with report.database_time() as db_times:
         for _ in range(samples):
             db_times.append(0.0)
             start = time.perf_counter()
