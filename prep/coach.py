@@ -9,14 +9,15 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import cached_property
 
 from django.db.models import Avg, Count, Exists, F, OuterRef, Q
 from django.db.models.functions import TruncDate
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 
 from prep import companies, plan, reviews
-from prep.fragments import cached_fragment
+from prep.fragments import cached_for_user, cached_fragment
 from prep.models import (
     SOLVED_STATUSES,
     CardDone,
@@ -311,11 +312,13 @@ def _story_items(user) -> list[plan.Item]:
     return items
 
 
-def _mock_items(user, profile: Profile, weeks: int) -> list[plan.Item]:
+def _mock_items(user, profile: Profile, today: date, weeks: int) -> list[plan.Item]:
     """Mock phone screens for the last weeks: about one a week over the second half, up to
     four, less the ones recorded over the last four weeks. One query."""
     wanted = max(1, min(MAX_MOCKS, math.ceil(weeks / 2))) if weeks else 0
-    since = timezone.now() - timedelta(days=RECENT_MOCK_DAYS)
+    # From the start of the candidate's day four weeks ago, so the count holds all day.
+    first_day = today - timedelta(days=RECENT_MOCK_DAYS)
+    since = datetime.combine(first_day, time.min, tzinfo=profile.zone)
     done = MockRound.objects.filter(user=user, is_recorded=True, started_at__gte=since).count()
     count = max(0, wanted - done)
     minutes = (profile.target_level.phone_screen_minutes or 45) + MOCK_REVIEW_MINUTES
@@ -366,6 +369,19 @@ class Coach:
     def behind_hours(self) -> int:
         return max(1, round(self.plan.shortfall / 60)) if self.plan.shortfall else 0
 
+    @cached_property
+    def heatmap_html(self) -> str:
+        """The activity heatmap (some 180 cells), rendered once while the plan is kept: it shows
+        figures only, no form, so the same HTML serves every page and visit until it changes."""
+        context = {
+            "title_id": "heatmap-title",
+            "heatmap": self.heatmap,
+            "today": self.today,
+            "active_days": self.active_days,
+            "zone_name": self.profile.time_zone,
+        }
+        return render_to_string("prep/_heatmap.html", context)
+
 
 def left_out_by_track(planned: plan.Plan) -> list[tuple[str, int, int]]:
     """(track, items, minutes) of what the plan leaves out, in path order of the tracks."""
@@ -384,8 +400,17 @@ def plan_weeks(profile: Profile, today: date) -> int:
 
 def coach_for(user, profile: Profile, *, readiness: "Readiness | None" = None) -> "Coach":
     """The candidate's plan from today, reviews due, what they did today, and their activity.
-    A page that worked out `readiness` already passes it, for its company lists and loop."""
+    A page that worked out `readiness` already passes it, for its company lists and loop.
+
+    Kept until the candidate's data or the catalogue change, or their day does: everything
+    here is worked out by the day, never by the minute."""
     today = profile.today()
+    return cached_for_user(
+        "coach", profile, lambda: _coach_for(user, profile, today, readiness), today
+    )
+
+
+def _coach_for(user, profile: Profile, today: date, readiness: "Readiness | None") -> "Coach":
     minutes = estimates(user)
     if readiness is not None:
         company, loop = readiness.company, readiness.loop
@@ -397,7 +422,7 @@ def coach_for(user, profile: Profile, *, readiness: "Readiness | None" = None) -
         *_problem_items(user, profile, company, minutes),
         *_design_items(user),
         *_story_items(user),
-        *_mock_items(user, profile, plan_weeks(profile, today)),
+        *_mock_items(user, profile, today, plan_weeks(profile, today)),
     ]
     day_minutes = round(profile.weekly_hours * 60 / 7)
     until = today + timedelta(days=7 * plan_weeks(profile, today))

@@ -1,4 +1,5 @@
-"""Pieces of pages that change only when the catalogue does, rendered once and cached.
+"""Pieces of pages that change only when the catalogue does, or a candidate's own data,
+worked out once and cached.
 
 The catalogue version is a random token kept in the database (`CatalogueVersion`, one row).
 Every write to a catalogue row replaces it in the same transaction as the write, so the version
@@ -11,6 +12,11 @@ Writes through the ORM's `save()`, `delete()` and many-to-many changes bump the 
 bulk writes through a catalogue model's QuerySet (`update`, `bulk_create`, `bulk_update`) bump it
 themselves (prep/models/catalogue.py). Anything else (raw SQL, the snapshot tables' bulk writes)
 goes inside `catalogue_change()`, which also keeps a sync of a thousand rows to one bump.
+
+What is worked out from one candidate's rows (their dashboard's figures, their plan) is kept the
+same way under their data version as well, which every write to their rows replaces
+(prep/models/owned.py), and the candidate's date where a piece depends on the day:
+`cached_for_user`.
 """
 
 import contextlib
@@ -75,43 +81,115 @@ def catalogue_change() -> Iterator[None]:
     bump_catalogue_version()
 
 
+# Users whose data this request changed, so their versions are read again (ANY: some, not
+# known which); and what was read since the last change. Reset at the start of every request.
+ANY = "any"
+_changed_users = contextvars.ContextVar("user_data_changed", default=frozenset())
+_read_versions = contextvars.ContextVar("user_versions_read", default=None)
+
+
 class CatalogueVersionMiddleware:
-    """Reads of the catalogue version are remembered for the rest of the request."""
+    """Reads of the catalogue version are remembered for the rest of the request, and so are
+    the candidates' data versions until the request changes their data."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        tokens = _in_request.set(True), _request_version.set(None)
+        tokens = (
+            _in_request.set(True),
+            _request_version.set(None),
+            _changed_users.set(frozenset()),
+            _read_versions.set({}),
+        )
         try:
             return self.get_response(request)
         finally:
+            _read_versions.reset(tokens[3])
+            _changed_users.reset(tokens[2])
             _request_version.reset(tokens[1])
             _in_request.reset(tokens[0])
 
 
-# Built fragments, in this process's memory (no pickling: callers treat them as read-only), the
-# least recently used dropped first. Keys hold the version, so an entry is never stale, only old.
-_fragments: OrderedDict[str, object] = OrderedDict()
-_fragments_lock = threading.Lock()
+class _Kept:
+    """Values in this process's memory (no pickling: callers treat them as read-only), the
+    least recently used dropped first. Keys hold versions, so an entry is never stale, only
+    old."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self.values: OrderedDict[str, object] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str, build: Callable[[], object]) -> object:
+        with self.lock:
+            if key in self.values:
+                self.values.move_to_end(key)
+                return self.values[key]
+        value = build()
+        with self.lock:
+            self.values[key] = value
+            while len(self.values) > self.size:
+                self.values.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        with self.lock:
+            self.values.clear()
+
+
 MAX_FRAGMENTS = 1024
+_fragments = _Kept(MAX_FRAGMENTS)
+# Kept apart, so a crowd of candidates never pushes out the catalogue's list pages, which cost
+# far more to build again. An entry is a candidate's page worth of figures, some tens of KB.
+MAX_USER_FRAGMENTS = 256
+_user_fragments = _Kept(MAX_USER_FRAGMENTS)
 
 
 def cached_fragment(name: str, build: Callable[[], object], *parts) -> object:
     """What `build()` returns for the current catalogue version, built at most once per version
     in this process (twice at worst, if two threads miss at once). `parts` tell apart the
     fragments of one kind (a list's id, a variant). The value is shared: never change it."""
-    key = ":".join([name, catalogue_version(), *map(str, parts)])
-    with _fragments_lock:
-        if key in _fragments:
-            _fragments.move_to_end(key)
-            return _fragments[key]
-    value = build()
-    with _fragments_lock:
-        _fragments[key] = value
-        while len(_fragments) > MAX_FRAGMENTS:
-            _fragments.popitem(last=False)
-    return value
+    return _fragments.get(":".join([name, catalogue_version(), *map(str, parts)]), build)
+
+
+def user_data_changed(user_ids) -> None:
+    """The data of these users (ids; None: of someone) changed in this request: their
+    versions are read again before anything is looked up under them (prep/models/owned.py)."""
+    if not _in_request.get():
+        return
+    changed = _changed_users.get() | (frozenset(user_ids) if user_ids is not None else {ANY})
+    _changed_users.set(changed)
+    _read_versions.set({})
+
+
+def user_version(profile) -> str:
+    """The candidate's data version: as their profile was read, unless this request has changed
+    their data since, then read again (one query) and remembered until the next change."""
+    changed = _changed_users.get()
+    if profile.user_id not in changed and ANY not in changed:
+        return profile.data_version
+    read = _read_versions.get()
+    if profile.user_id not in read:
+        from prep.models import Profile
+
+        version = Profile.objects.filter(pk=profile.pk).values_list("data_version", flat=True)
+        read = {**read, profile.user_id: version.first() or f"gone-{uuid.uuid4().hex}"}
+        _read_versions.set(read)
+    return read[profile.user_id]
+
+
+def cached_for_user(name: str, profile, build: Callable[[], object], *parts) -> object:
+    """What `build()` works out from one candidate's rows (and the catalogue), built once per
+    version of both in this process; `parts` hold anything else it depends on, such as the
+    candidate's date. Only inside a request, where the versions are read once; elsewhere (a
+    command, a shell) it is built every time. The value is shared: never change it."""
+    from prep.models.owned import batched_user
+
+    if not _in_request.get() or profile.pk is None or batched_user() == profile.user_id:
+        return build()
+    versions = [catalogue_version(), str(profile.user_id), user_version(profile)]
+    return _user_fragments.get(":".join([name, *versions, *map(str, parts)]), build)
 
 
 def cached_query(queryset, evaluate: Callable = list):
@@ -143,18 +221,41 @@ def catalogue_changed() -> None:
 
 
 def _changed(sender, instance=None, **kwargs) -> None:
+    # A candidate's own prompt is theirs, not the catalogue's: it changes their pages only.
+    if getattr(instance, "owner_id", None) is not None:
+        from prep.models.owned import versions_of
+
+        versions_of({instance.owner_id})
+        return
     if _quiet.get():
         return
-    # A candidate's own prompt is theirs, not the catalogue's: it changes no shared page.
-    if getattr(instance, "owner_id", None) is not None:
-        return
     bump_catalogue_version()
+
+
+def _stories_changed(sender, instance=None, action="", reverse=False, pk_set=None, **kwargs):
+    """A story's focus areas changed (or a focus area's stories): a change of their owners'."""
+    from prep.models import Story
+    from prep.models.owned import versions_of
+
+    if action == "pre_clear" and reverse:  # a focus area's clear(): whose stories were in it
+        versions_of(Story.objects.filter(focus_areas=instance).values("user"))
+    elif action.startswith("post_") and not reverse:
+        versions_of({instance.user_id})
+    elif action.startswith("post_") and pk_set:
+        versions_of(Story.objects.filter(pk__in=pk_set).values("user"))
 
 
 def connect_signals() -> None:
     """Listen to the catalogue's models only: a receiver for every model would make Django load
     and signal each row of every cascading delete (an account's, an import's) instead of
-    deleting them in bulk."""
+    deleting them in bulk. Many-to-many changes send no delete signal, so stories' focus areas
+    are listened to as well; the rest of a candidate's rows say so themselves
+    (prep/models/owned.py)."""
+    from prep.models import Story
+
+    m2m_changed.connect(
+        _stories_changed, sender=Story.focus_areas.through, dispatch_uid="prep.fragments.stories"
+    )
     for model in apps.get_models(include_auto_created=True):
         if not is_catalogue_model(model):
             continue

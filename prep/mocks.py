@@ -25,6 +25,7 @@ from prep.models import (
     Story,
     record_activity,
 )
+from prep.models.owned import changes_of
 from prep.timers import problem_minutes
 
 NUMBER_WORDS = ["no", "one", "two", "three", "four", "five", "six"]
@@ -94,30 +95,32 @@ def _pick(queryset, count: int) -> list[int]:
     return random.sample(ids, min(count, len(ids)))
 
 
-@transaction.atomic
 def start_mock(user, profile: Profile, problems: int | None = None) -> MockRound:
     """A new mock at the candidate's level, its clock running, with `problems` problems (the
     level's number unless given; fewer when fewer are left to draw)."""
-    level = profile.target_level
-    mock = MockRound(user=user, level=level, company=profile.target_company)
-    if level.has_behavioral_phone_screen:
-        # Practise a gap first: a focus area with no story yet; otherwise one of the stories.
-        whole = Story.objects.complete().filter(user=user)
-        covered = Story.focus_areas.through.objects.filter(story__in=whole).values("focusarea_id")
-        gaps = list(FocusArea.objects.active().exclude(pk__in=covered))
-        stories = list(Story.objects.filter(user=user))
-        if gaps:
-            mock.focus_area = random.choice(gaps)
-        elif stories:
-            mock.story = random.choice(stories)
-    mock.start()
-    mock.save()
-    count = level.phone_screen_problems if problems is None else problems
-    picked = _pick(_candidates(user, profile, []), count)
-    MockProblem.objects.bulk_create(
-        MockProblem(mock=mock, problem_id=pk, position=n) for n, pk in enumerate(picked, 1)
-    )
-    return mock
+    with changes_of(user):
+        level = profile.target_level
+        mock = MockRound(user=user, level=level, company=profile.target_company)
+        if level.has_behavioral_phone_screen:
+            # Practise a gap first: a focus area with no story yet; otherwise one of the stories.
+            whole = Story.objects.complete().filter(user=user)
+            covered = Story.focus_areas.through.objects.filter(story__in=whole).values(
+                "focusarea_id"
+            )
+            gaps = list(FocusArea.objects.active().exclude(pk__in=covered))
+            stories = list(Story.objects.filter(user=user))
+            if gaps:
+                mock.focus_area = random.choice(gaps)
+            elif stories:
+                mock.story = random.choice(stories)
+        mock.start()
+        mock.save()
+        count = level.phone_screen_problems if problems is None else problems
+        picked = _pick(_candidates(user, profile, []), count)
+        MockProblem.objects.bulk_create(
+            MockProblem(mock=mock, problem_id=pk, position=n) for n, pk in enumerate(picked, 1)
+        )
+        return mock
 
 
 @transaction.atomic
@@ -139,24 +142,24 @@ def reroll(mock: MockRound, position: int) -> bool:
     return True
 
 
-@transaction.atomic
 def record_mock(mock: MockRound, data: dict) -> None:
     """Store each problem's outcome and minutes, and move the problems' statuses to match."""
-    mock = MockRound.objects.select_for_update().get(pk=mock.pk)
-    if mock.is_recorded:
-        return
-    profile = Profile.objects.filter(user=mock.user).first() or Profile(user=mock.user)
-    record_activity(mock.user, mock)
-    for item in mock.problems.select_related("problem"):
-        item.outcome = data[f"outcome_{item.position}"]
-        item.minutes = data[f"minutes_{item.position}"]
-        item.save()
-        progress = ProblemProgress.objects.lock(mock.user, item.problem)
-        progress.minutes_spent += item.minutes
-        progress.last_practised_on = profile.today()
-        if not progress.mark(MockProblem.STATUS_FOR[item.outcome], today=profile.today()):
-            progress.save()  # Same status as before: the minutes and date still count.
-        reviews.mock_outcome(mock.user, item.problem, item.outcome, profile=profile)
-    mock.end()
-    mock.is_recorded = True
-    mock.save()
+    with changes_of(mock.user_id):
+        mock = MockRound.objects.select_for_update().get(pk=mock.pk)
+        if mock.is_recorded:
+            return
+        profile = Profile.objects.filter(user=mock.user).first() or Profile(user=mock.user)
+        record_activity(mock.user, mock)
+        for item in mock.problems.select_related("problem"):
+            item.outcome = data[f"outcome_{item.position}"]
+            item.minutes = data[f"minutes_{item.position}"]
+            item.save()
+            progress = ProblemProgress.objects.lock(mock.user, item.problem)
+            progress.minutes_spent += item.minutes
+            progress.last_practised_on = profile.today()
+            if not progress.mark(MockProblem.STATUS_FOR[item.outcome], today=profile.today()):
+                progress.save()  # Same status as before: the minutes and date still count.
+            reviews.mock_outcome(mock.user, item.problem, item.outcome, profile=profile)
+        mock.end()
+        mock.is_recorded = True
+        mock.save()

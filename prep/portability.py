@@ -55,6 +55,7 @@ from prep.models import (
     StageWork,
     Story,
 )
+from prep.models.owned import one_change_for
 
 FORMAT = "mle-prep-data"
 # 2 added ML breadth answers, and review cards about a breadth question; a file of format 1
@@ -87,6 +88,8 @@ KINDS = (
         "user",
         ("interview_date", "hours_per_week", "time_zone", "created_at", "updated_at"),
         ("target_company", "target_level"),
+        # The key this site's cache keeps the candidate's pages under: an import gets a new one.
+        left_out=("data_version",),
     ),
     Kind(
         ProblemProgress,
@@ -985,8 +988,9 @@ def import_data(user, document: dict) -> Counter:
         with transaction.atomic():
             # One import at a time per account: a second waits for the first to finish.
             get_user_model().objects.select_for_update().filter(pk=user.pk).first()
-            _delete_all(user)
-            return _write(user, plan)
+            with one_change_for(user):
+                _delete_all(user)
+                return _write(user, plan)
     except DatabaseError as exc:
         # A tick from another tab landing mid-import, say: the transaction is undone whole.
         raise ImportRefused(

@@ -117,6 +117,15 @@ def _catalogue_back(request: pytest.FixtureRequest, django_db_blocker) -> None:
 
 
 @pytest.fixture
+def user_pages_built(monkeypatch) -> None:
+    """Pages kept per candidate (prep/fragments.py `cached_for_user`) are built on every visit,
+    so a test measures what building one costs: query budgets, mostly."""
+    from prep import fragments
+
+    monkeypatch.setattr(fragments, "_user_fragments", fragments._Kept(0))
+
+
+@pytest.fixture
 def catalog(db) -> None:
     """The real catalogue, reloaded where a transactional test flushed it."""
     if not Problem.objects.exists():

@@ -518,6 +518,7 @@ def test_an_archived_questions_card_waits_and_stays_off_today(alice_client, alic
     assert "How did ROC AUC go?" not in page
 
 
+@pytest.mark.usefixtures("user_pages_built")
 def test_today_costs_the_same_with_many_due_questions(
     alice_client, alice, alice_e5, bank, django_assert_max_num_queries
 ):

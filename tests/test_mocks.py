@@ -952,6 +952,7 @@ def test_mock_page_query_budget_is_the_same_with_one_or_thirty_mocks(
     assert page.count('name="position"') == 2
 
 
+@pytest.mark.usefixtures("user_pages_built")
 @pytest.mark.parametrize("mocks", [1, 30])
 def test_dashboard_query_budget_is_the_same_with_one_or_thirty_mocks(
     alice_client, alice, alice_e6, django_assert_max_num_queries, mocks

@@ -323,6 +323,7 @@ def test_an_e6_phone_screen_weighs_behavioral_by_its_15_of_40_minutes(
 # --- Query budget -----------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("user_pages_built")
 @pytest.mark.parametrize("size", [1, 30])
 def test_dashboard_query_budget_is_the_same_with_one_or_thirty_sessions_and_stories(
     alice_client, alice, alice_e6, django_assert_max_num_queries, size

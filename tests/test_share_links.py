@@ -717,6 +717,7 @@ def _roadmap_solved(user) -> int:
     ).count()
 
 
+@pytest.mark.usefixtures("user_pages_built")
 @pytest.mark.parametrize("progress", ["no-progress", "lots-of-progress"])
 def test_mentor_dashboard_has_one_query_budget(
     alice, alice_e5, alice_link, mentor, progress, django_assert_max_num_queries

@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from prep.models.catalogue import CatalogueItem, CatalogueQuerySet, SlugManager
 from prep.models.coach import ReviewCard
+from prep.models.owned import UserData, UserDataQuerySet
 
 
 class BreadthTopic(CatalogueItem):
@@ -80,7 +81,7 @@ class BreadthQuestion(CatalogueItem):
         return [line.strip() for line in self.hints.splitlines() if line.strip()]
 
 
-class BreadthAnswerManager(models.Manager):
+class BreadthAnswerManager(models.Manager.from_queryset(UserDataQuerySet)):
     def lock(self, user, question: BreadthQuestion) -> "BreadthAnswer":
         """The user's answer to a question, created if missing, locked until the transaction
         ends. INSERT ... ON CONFLICT DO NOTHING first, so two first saves share one row."""
@@ -88,7 +89,7 @@ class BreadthAnswerManager(models.Manager):
         return self.select_for_update().get(user=user, question=question)
 
 
-class BreadthAnswer(models.Model):
+class BreadthAnswer(UserData):
     """A candidate's own notes on one breadth question."""
 
     user = models.ForeignKey(

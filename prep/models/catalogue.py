@@ -43,9 +43,14 @@ class CatalogueQuerySet(models.QuerySet):
 
     def bulk_create(self, objs, *args, **kwargs):
         created = super().bulk_create(objs, *args, **kwargs)
-        # A candidate's own prompts (an import brings them) are not the catalogue's.
-        if any(getattr(obj, "owner_id", None) is None for obj in created):
+        # A candidate's own prompts (an import brings them) are not the catalogue's, but theirs.
+        owners = {getattr(obj, "owner_id", None) for obj in created}
+        if None in owners:
             _catalogue_changed()
+        if owners - {None}:
+            from prep.models.owned import versions_of
+
+            versions_of(owners - {None})
         return created
 
     def bulk_update(self, *args, **kwargs):

@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from prep.models.owned import UserData, UserDataQuerySet
+
 
 class Rating(models.IntegerChoices):
     """How an attempt went, in FSRS's four grades (the values are FSRS's own)."""
@@ -20,7 +22,7 @@ class Rating(models.IntegerChoices):
     EASY = 4, "Easy"
 
 
-class ReviewCard(models.Model):
+class ReviewCard(UserData):
     """Something a candidate reviews on a spaced schedule: a problem they solved, a story, or an
     ML breadth question."""
 
@@ -42,6 +44,8 @@ class ReviewCard(models.Model):
     )
     due_on = models.DateField(help_text="The day it is next due, in the candidate's time zone.")
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = UserDataQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -77,7 +81,7 @@ class ReviewCard(models.Model):
         return self.problem or self.story or self.question
 
 
-class Review(models.Model):
+class Review(UserData):
     """One rated attempt at a review card; a card has at most one per day."""
 
     class Source(models.TextChoices):
@@ -93,6 +97,9 @@ class Review(models.Model):
     reviewed_on = models.DateField(help_text="The day of the review, in the candidate's time zone.")
     due_on = models.DateField(help_text="When this review scheduled the next one.")
 
+    owner_path = "card__user"
+    objects = UserDataQuerySet.as_manager()
+
     class Meta:
         ordering = ["reviewed_at", "id"]
         constraints = [
@@ -106,7 +113,7 @@ class Review(models.Model):
         return f"{self.card}: {self.get_rating_display()} on {self.reviewed_on}"
 
 
-class Activity(models.Model):
+class Activity(UserData):
     """A moment a candidate worked on one item (a problem, chapter, stage, prompt, story, mock):
     what the activity heatmap counts, distinct items per day in the candidate's time zone."""
 
@@ -115,6 +122,8 @@ class Activity(models.Model):
     )
     item = models.CharField(max_length=40, help_text="Kind and id, such as problem:12.")
     at = models.DateTimeField(default=timezone.now)
+
+    objects = UserDataQuerySet.as_manager()
 
     class Meta:
         verbose_name_plural = "activity"

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from prep.models.catalogue import Company, DesignStage, FocusArea, Level, PracticePrompt, Problem
+from prep.models.owned import UserData, UserDataQuerySet
 from prep.models.progress import Status
 
 
@@ -55,7 +56,7 @@ class Timed(models.Model):
             self.ended_at = timezone.now()
 
 
-class DesignAttemptManager(models.Manager):
+class DesignAttemptManager(models.Manager.from_queryset(UserDataQuerySet)):
     def open_for(self, user, prompt: PracticePrompt) -> "DesignAttempt":
         """The user's open attempt at a prompt, created if there is none, locked.
 
@@ -66,7 +67,7 @@ class DesignAttemptManager(models.Manager):
         return self.select_for_update().get(user=user, prompt=prompt, ended_at__isnull=True)
 
 
-class DesignAttempt(Timed):
+class DesignAttempt(UserData, Timed):
     """One practice session of a user on an ML system design prompt, stage by stage."""
 
     user = models.ForeignKey(
@@ -93,7 +94,7 @@ class DesignAttempt(Timed):
         return f"{self.user}: {self.prompt} ({self.created_at:%Y-%m-%d})"
 
 
-class StageWork(models.Model):
+class StageWork(UserData):
     """A user's notes, done mark and self-rating for one stage within one design attempt."""
 
     attempt = models.ForeignKey(DesignAttempt, on_delete=models.CASCADE, related_name="work")
@@ -104,6 +105,9 @@ class StageWork(models.Model):
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
     updated_at = models.DateTimeField(auto_now=True)
+
+    owner_path = "attempt__user"
+    objects = UserDataQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -118,13 +122,13 @@ class StageWork(models.Model):
         return f"{self.attempt}: {self.stage}"
 
 
-class StoryQuerySet(models.QuerySet):
+class StoryQuerySet(UserDataQuerySet):
     def complete(self):
         """Stories whose four STAR parts are written: the ones readiness and the plan count."""
         return self.exclude(situation="").exclude(task="").exclude(action="").exclude(result="")
 
 
-class Story(models.Model):
+class Story(UserData):
     """A behavioral story in the Situation, Task, Action, Result shape, plus the lesson."""
 
     class State(models.TextChoices):
@@ -166,7 +170,7 @@ class Story(models.Model):
         return all(getattr(self, part) != "" for part in self.STAR_PARTS)
 
 
-class MockRound(Timed):
+class MockRound(UserData, Timed):
     """A timed mock phone screen: its problems, the plan it followed, and how it went."""
 
     user = models.ForeignKey(
@@ -182,6 +186,8 @@ class MockRound(Timed):
     )
     is_recorded = models.BooleanField(default=False)
 
+    objects = UserDataQuerySet.as_manager()
+
     class Meta:
         ordering = ["-started_at"]
 
@@ -192,7 +198,7 @@ class MockRound(Timed):
         return reverse("prep:mock-detail", args=[self.pk])
 
 
-class MockProblem(models.Model):
+class MockProblem(UserData):
     """A problem given in a mock round, and the candidate's own account of how it went."""
 
     class Outcome(models.TextChoices):
@@ -212,6 +218,9 @@ class MockProblem(models.Model):
     position = models.PositiveSmallIntegerField()
     outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
     minutes = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    owner_path = "mock__user"
+    objects = UserDataQuerySet.as_manager()
 
     class Meta:
         ordering = ["mock", "position"]

@@ -19,6 +19,7 @@ from prep.models.catalogue import (
     Problem,
 )
 from prep.models.coach import record_activity
+from prep.models.owned import UserData, UserDataQuerySet, new_version
 
 
 class ProfileQuerySet(models.QuerySet):
@@ -31,6 +32,29 @@ class ProfileQuerySet(models.QuerySet):
             .filter(user=user)
             .first()
         )
+
+    # Every write to a profile is a change of the candidate's data (prep/models/owned.py).
+    def update(self, **kwargs):
+        if "data_version" not in kwargs:  # else it is prep/models/owned.py giving a new one
+            kwargs["data_version"] = new_version()
+            _changed(None)
+        return super().update(**kwargs)
+
+    update.alters_data = True
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs = list(objs)
+        for profile in objs:
+            profile.data_version = new_version()
+        fields = [*fields, "data_version"] if "data_version" not in fields else fields
+        _changed({profile.user_id for profile in objs})
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
+
+def _changed(user_ids) -> None:
+    from prep.fragments import user_data_changed
+
+    user_data_changed(user_ids)
 
 
 class Profile(models.Model):
@@ -48,11 +72,21 @@ class Profile(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Replaced by every write to the candidate's rows, in the same transaction: pages keep what
+    # they work out from those rows under it (prep/models/owned.py).
+    data_version = models.CharField(max_length=32, default=new_version, editable=False)
 
     objects = ProfileQuerySet.as_manager()
 
     def __str__(self) -> str:
         return f"{self.user}: {self.target_company} {self.target_level}"
+
+    def save(self, *args, **kwargs):
+        self.data_version = new_version()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "data_version"}
+        super().save(*args, **kwargs)
+        _changed({self.user_id})
 
     # Planning assumes this many hours a week until the candidate says how many they have.
     DEFAULT_HOURS_PER_WEEK = 8
@@ -90,7 +124,7 @@ class Status(models.TextChoices):
 SOLVED_STATUSES = (Status.SOLVED, Status.NEEDS_REVIEW)
 
 
-class ProblemProgressQuerySet(models.QuerySet):
+class ProblemProgressQuerySet(UserDataQuerySet):
     def statuses(self, user, problem_ids) -> dict[int, str]:
         rows = self.filter(user=user, problem_id__in=problem_ids)
         return dict(rows.values_list("problem_id", "status"))
@@ -107,7 +141,7 @@ class ProblemProgressManager(models.Manager.from_queryset(ProblemProgressQuerySe
         return self.select_for_update().get(user=user, problem=problem)
 
 
-class ProblemProgress(models.Model):
+class ProblemProgress(UserData):
     """One candidate's work on one problem, shared by every list that holds the problem."""
 
     user = models.ForeignKey(
@@ -161,13 +195,13 @@ class ProblemProgress(models.Model):
         return True
 
 
-class ProblemEventQuerySet(models.QuerySet):
+class ProblemEventQuerySet(UserDataQuerySet):
     def history(self, user, problem, limit: int = 50):
         """The user's latest status changes on a problem, newest first: its page's history."""
         return self.filter(user=user, problem=problem)[:limit]
 
 
-class ProblemEvent(models.Model):
+class ProblemEvent(UserData):
     """A status change of a problem by a candidate: the problem's history and recent activity."""
 
     user = models.ForeignKey(
@@ -193,7 +227,7 @@ class ProblemEvent(models.Model):
         return f"{self.user}: {self.problem} {self.old_status} -> {self.status}"
 
 
-class ChapterDone(models.Model):
+class ChapterDone(UserData):
     """A Learn card chapter a candidate has finished."""
 
     user = models.ForeignKey(
@@ -201,6 +235,8 @@ class ChapterDone(models.Model):
     )
     chapter = models.ForeignKey(LearnChapter, on_delete=models.PROTECT, related_name="+")
     done_at = models.DateTimeField(default=timezone.now)
+
+    objects = UserDataQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -211,7 +247,7 @@ class ChapterDone(models.Model):
         return f"{self.user}: {self.chapter}"
 
 
-class CardDone(models.Model):
+class CardDone(UserData):
     """A Learn card ticked as a whole, for cards without chapter data."""
 
     user = models.ForeignKey(
@@ -220,6 +256,8 @@ class CardDone(models.Model):
     card = models.ForeignKey(LearnCard, on_delete=models.PROTECT, related_name="+")
     done_at = models.DateTimeField(default=timezone.now)
 
+    objects = UserDataQuerySet.as_manager()
+
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "card"], name="unique_user_card")]
 
@@ -227,7 +265,7 @@ class CardDone(models.Model):
         return f"{self.user}: {self.card}"
 
 
-class StageStudied(models.Model):
+class StageStudied(UserData):
     """An ML system design stage a candidate has studied (practice on prompts is kept apart)."""
 
     user = models.ForeignKey(
@@ -235,6 +273,8 @@ class StageStudied(models.Model):
     )
     stage = models.ForeignKey(DesignStage, on_delete=models.PROTECT, related_name="+")
     studied_at = models.DateTimeField(default=timezone.now)
+
+    objects = UserDataQuerySet.as_manager()
 
     class Meta:
         verbose_name_plural = "stages studied"

@@ -10,8 +10,10 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from prep.models.owned import UserData, UserDataQuerySet
 
-class ShareLinkQuerySet(models.QuerySet):
+
+class ShareLinkQuerySet(UserDataQuerySet):
     def active(self):
         now = timezone.now()
         return self.filter(token_hash__isnull=False).filter(
@@ -40,7 +42,7 @@ def _token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-class ShareLink(models.Model):
+class ShareLink(UserData):
     """A candidate's read-only link for a mentor; only a hash of its token is stored."""
 
     class Expiry(models.IntegerChoices):
@@ -64,6 +66,9 @@ class ShareLink(models.Model):
     open_count = models.PositiveIntegerField(default=0)
 
     objects = ShareLinkQuerySet.as_manager()
+    # A mentor's visit is counted without changing the candidate's data version: no page keeps
+    # these, and the mentor's dashboard would never be found kept otherwise.
+    version_ignores = ("last_opened_at", "open_count")
 
     def __str__(self) -> str:
         return f"Share link of {self.user}"

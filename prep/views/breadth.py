@@ -9,7 +9,6 @@ from itertools import groupby
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,6 +18,7 @@ from prep import reviews
 from prep.forms import BreadthAnswerForm, BreadthFilterForm
 from prep.http import take_unsaved
 from prep.models import BreadthAnswer, BreadthQuestion, record_activity
+from prep.models.owned import changes_of
 from prep.views.responses import bad_request, form_errors
 
 
@@ -100,7 +100,7 @@ def breadth_notes(request: HttpRequest, slug: str) -> HttpResponse:
         context = _detail_context(request, question, answer, form)
         return render(request, "prep/breadth_detail.html", context, status=400)
     notes = form.cleaned_data["notes"]
-    with transaction.atomic():
+    with changes_of(request.user):
         locked = BreadthAnswer.objects.lock(request.user, question)
         if locked.notes != notes:
             locked.notes = notes

@@ -5,7 +5,6 @@ due, each tickable in place. Both pages are computed afresh from what is left, e
 """
 
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -27,6 +26,7 @@ from prep.models import (
     Status,
     Story,
 )
+from prep.models.owned import changes_of
 from prep.views.breadth import breadth_review_panel
 from prep.views.responses import back, bad_request, form_errors
 
@@ -115,7 +115,7 @@ def review_rate(request: HttpRequest) -> HttpResponse:
     else:
         subject = get_object_or_404(Story, pk=story_id, user=request.user)
     changed = False
-    with transaction.atomic():
+    with changes_of(request.user):
         if problem is not None:
             # The progress row before the card, in the order every writer takes them, so a
             # rating and a status tick at once queue up instead of deadlocking.

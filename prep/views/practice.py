@@ -41,6 +41,7 @@ from prep.models import (
     Story,
     record_activity,
 )
+from prep.models.owned import changes_of
 from prep.views.responses import bad_request, confirm_page, confirmed, form_errors
 
 # --- ML system design workspace ----------------------------------------------------------------
@@ -110,7 +111,7 @@ def stage_work(request: HttpRequest, slug: str, stage: str) -> HttpResponse:
             context = {"prompt": prompt, "stage": stage, "form": form, "work": None}
             return render(request, "prep/prompt_detail.html#stage-work", context, status=400)
         return bad_request(request, form_errors(form))
-    with transaction.atomic():
+    with changes_of(request.user):
         attempt = DesignAttempt.objects.open_for(request.user, prompt)
         StageWork.objects.bulk_create(
             [StageWork(attempt=attempt, stage=stage)], ignore_conflicts=True
@@ -141,7 +142,7 @@ def prompt_timer(request: HttpRequest, slug: str) -> HttpResponse:
     if not form.is_valid():
         return bad_request(request, form_errors(form))
     action = form.cleaned_data["action"]
-    with transaction.atomic():
+    with changes_of(request.user):
         if action == "start":
             attempt = DesignAttempt.objects.open_for(request.user, prompt)
         else:
@@ -288,7 +289,7 @@ def _story_form(request: HttpRequest, story: Story) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             was_rehearsed = story.pk and form.initial.get("state") == Story.State.REHEARSED
-            with transaction.atomic():
+            with changes_of(request.user):
                 form.save()
                 record_activity(request.user, story)
                 if story.state == Story.State.REHEARSED and not was_rehearsed:

@@ -8,7 +8,6 @@ everything depends on a tick, so there the tick answers with the dashboard's pan
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -46,6 +45,7 @@ from prep.models import (
     record_activity,
     set_done,
 )
+from prep.models.owned import changes_of
 from prep.views.coach import review_panel, today_panels
 from prep.views.progress_context import (
     dashboard_context,
@@ -149,7 +149,7 @@ def problem_progress(request: HttpRequest, slug: str) -> HttpResponse:
     if not form.is_valid():
         context = _problem_context(request, problem, mine, form)
         return render(request, "prep/problem_detail.html", context, status=400)
-    with transaction.atomic():
+    with changes_of(request.user):
         locked = ProblemProgress.objects.lock(request.user, problem)
         for name in form.Meta.fields:
             setattr(locked, name, form.cleaned_data[name])
@@ -168,7 +168,7 @@ def problem_status(request: HttpRequest) -> HttpResponse:
     problem, problem_list = form.cleaned_data["problem"], form.cleaned_data["list"]
     status = form.cleaned_data["status"]
     profile = Profile.objects.filter(user=request.user).first() or Profile(user=request.user)
-    with transaction.atomic():
+    with changes_of(request.user):
         progress = ProblemProgress.objects.lock(request.user, problem)
         changed = progress.mark(status, today=profile.today())
         if changed:

@@ -8,7 +8,7 @@ from django.db.models.functions import Lower
 
 from prep import companies, readiness
 from prep.forms import ListFilterForm
-from prep.fragments import cached_fragment, cached_query
+from prep.fragments import cached_for_user, cached_fragment, cached_query
 from prep.models import (
     SOLVED_STATUSES,
     Company,
@@ -27,7 +27,24 @@ def dashboard_context(
     user, profile: Profile, list_url: Callable = ProblemList.get_absolute_url, *, read_only=False
 ) -> dict:
     """Everything the dashboard shows; `list_url` says where a list's name links to, and a
-    read-only copy (the mentor's) leaves out what only the candidate can act on."""
+    read-only copy (the mentor's) leaves out what only the candidate can act on. What is worked
+    out from the candidate's rows is kept until they (or the catalogue) change."""
+    figures = cached_for_user(
+        "dashboard", profile, lambda: _dashboard_figures(user, profile, read_only), read_only
+    )
+    lists, roadmap = figures["lists"], figures["roadmap"]
+    return {
+        **figures,
+        "profile": profile,
+        "level": profile.target_level,
+        "lists": [(pl, tally, list_url(pl)) for pl, tally in lists],
+        "roadmap_url": list_url(roadmap) if roadmap else "",
+        "days_left": profile.days_left(),
+        "read_only": read_only,
+    }
+
+
+def _dashboard_figures(user, profile: Profile, read_only: bool) -> dict:
     cards = readiness.card_progress(user)
     # The roadmaps and the target company's lists; every company is on the Companies page.
     lists = cached_query(
@@ -46,27 +63,22 @@ def dashboard_context(
             if section.pk in by_section
         ]
     ready = readiness.readiness_for(user, profile, cards)
+    mocks = MockRound.objects.filter(user=user).prefetch_related(
+        Prefetch("problems", queryset=MockProblem.objects.select_related("problem"))
+    )
     return {
-        "profile": profile,
-        "level": profile.target_level,
         "readiness": ready,
         "weights": ready.weight_percents,
         "loop": ready.loop,
-        "lists": [(pl, tallies[pl.pk], list_url(pl)) for pl in lists if pl.pk in tallies],
+        "lists": [(pl, tallies[pl.pk]) for pl in lists if pl.pk in tallies],
         "roadmap": roadmap,
-        "roadmap_url": list_url(roadmap) if roadmap else "",
         "sections": sections,
         "cards": cards,
         "cards_done": sum(1 for c in cards if c.is_done),
         "next_up": [] if read_only else readiness.next_up(user, profile, company=ready.company),
         "activity": readiness.recent_activity(user),
-        "mocks": MockRound.objects.filter(user=user)
-        .prefetch_related(
-            Prefetch("problems", queryset=MockProblem.objects.select_related("problem"))
-        )
-        .order_by("-started_at")[:5],
-        "days_left": profile.days_left(),
-        "read_only": read_only,
+        # Evaluated now: what is kept must not query again when a later page shows it.
+        "mocks": list(mocks.order_by("-started_at")[:5]),
     }
 
 

@@ -1,0 +1,163 @@
+"""Rows that belong to one candidate, and the version that says their data changed.
+
+Each candidate's profile holds a data version (`Profile.data_version`), a random token replaced
+by every write to any of their rows, in the same transaction as the write. Pages keep what they
+work out from a candidate's rows under that version (prep/fragments.py `cached_for_user`), so a
+page built before a write can never be found after it: the write made a new key.
+
+Every model holding a candidate's rows mixes in `UserData` and has a manager built on
+`UserDataQuerySet`, and says in `owner_path` how a row leads to its user (`"user"`, or
+`"attempt__user"` for a design session's stage notes). Then every way the ORM writes such a row
+replaces the version:
+
+- `save()` and `delete()` of one row;
+- a QuerySet's `update()`, `delete()`, `bulk_create()` and `bulk_update()`, through its related
+  managers as well (`user.stories.all().delete()`);
+- rows deleted in a cascade from one of the candidate's own rows (a session's stage notes with
+  the session) are covered by the delete that started it. A cascade from the catalogue (an admin
+  deleting a problem) changes the catalogue's version, which every key holds too; a cascade from
+  deleting the account leaves no profile to keep anything for.
+
+tests/test_user_fragments.py checks that every model with a way to a user is one of these, and
+that each kind of write shows on the pages at once.
+"""
+
+import contextlib
+import contextvars
+import uuid
+from collections.abc import Iterator
+
+from django.db import models, transaction
+
+# Inside one_change_for(): the user whose rows are all being written, at once.
+_batched = contextvars.ContextVar("user_data_batched", default=None)
+
+
+def new_version() -> str:
+    return uuid.uuid4().hex
+
+
+def _note_changed(user_ids) -> None:
+    # Imported here: the cache builds on the models, not the other way round.
+    from prep.fragments import user_data_changed
+
+    user_data_changed(user_ids)
+
+
+@contextlib.contextmanager
+def one_change_for(user) -> Iterator[None]:
+    """Around many writes to one candidate's rows (`user`: the user or their id), such as a tick
+    that also logs, schedules and rates, or an import: one new version when they are done,
+    instead of one a write. Inside the writes'
+    transaction, so the new version commits or rolls back with them (`changes_of` opens one).
+    Writes that name other users' rows still replace theirs; a bulk write by query (which may
+    not say whose rows) counts as this candidate's."""
+    user_id = getattr(user, "pk", user)
+    token = _batched.set(user_id)
+    try:
+        yield
+    finally:
+        _batched.reset(token)
+    versions_of({user_id})
+
+
+@contextlib.contextmanager
+def changes_of(user) -> Iterator[None]:
+    """A transaction for writes to one candidate's rows, with one new data version at its end."""
+    with transaction.atomic(), one_change_for(user):
+        yield
+
+
+def batched_user() -> int | None:
+    """The candidate whose writes are under way in `one_change_for`, if any: what is worked out
+    from their rows now must not be kept, as their new version is not given yet."""
+    return _batched.get()
+
+
+def versions_of(user_ids) -> int:
+    """Give these users' profiles a new data version (`user_ids`: ids, or a query of them)."""
+    from prep.models.progress import Profile
+
+    batched = _batched.get()
+    if isinstance(user_ids, set | frozenset | list | tuple):
+        user_ids = {pk for pk in user_ids if pk is not None and pk != batched}
+        if not user_ids:
+            return 0
+        _note_changed(user_ids)
+    elif batched is not None:
+        return 0
+    else:
+        _note_changed(None)
+    return Profile.objects.filter(user_id__in=user_ids).update(data_version=new_version())
+
+
+def _users_of_rows(model, objs) -> set | models.QuerySet:
+    """The users (ids, or a query of them) who own these unsaved or saved rows."""
+    first, _, rest = model.owner_path.partition("__")
+    attname = model._meta.get_field(first).attname
+    ids = {getattr(obj, attname) for obj in objs}
+    if not rest:
+        return ids
+    # A row one step away (a session's stage notes): the parent says whose, in a subquery.
+    parent = model._meta.get_field(first).related_model
+    return parent.objects.filter(pk__in=ids).order_by().values(rest)
+
+
+def _users_of_query(queryset: models.QuerySet) -> models.QuerySet:
+    return queryset.order_by().values(queryset.model.owner_path)
+
+
+class UserDataQuerySet(models.QuerySet):
+    """Bulk writes of a candidate's rows: each replaces the data version of the users whose
+    rows it touches, in one more query."""
+
+    def update(self, **kwargs):
+        if set(kwargs) - set(self.model.version_ignores):
+            versions_of(_users_of_query(self))
+        return super().update(**kwargs)
+
+    update.alters_data = True
+
+    def delete(self):
+        # Before the rows go, while the query can still find whose they were.
+        versions_of(_users_of_query(self))
+        return super().delete()
+
+    delete.alters_data = True
+    delete.queryset_only = True
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        created = super().bulk_create(objs, *args, **kwargs)
+        versions_of(_users_of_rows(self.model, objs))
+        return created
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs = list(objs)
+        rows = super().bulk_update(objs, fields, *args, **kwargs)
+        if set(fields) - set(self.model.version_ignores):
+            versions_of(_users_of_rows(self.model, objs))
+        return rows
+
+
+class UserData(models.Model):
+    """A row that belongs to one candidate: writing it replaces their data version."""
+
+    # The lookup from a row to its user.
+    owner_path = "user"
+    # Fields no page keeps anything of (a share link's visit count): writing only these
+    # leaves the version as it was.
+    version_ignores: tuple[str, ...] = ()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        fields = kwargs.get("update_fields")
+        if fields is None or set(fields) - set(self.version_ignores):
+            versions_of(_users_of_rows(type(self), [self]))
+
+    def delete(self, *args, **kwargs):
+        versions_of(_users_of_rows(type(self), [self]))
+        return super().delete(*args, **kwargs)
