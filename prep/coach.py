@@ -133,35 +133,36 @@ def _problem_item(
 
 
 def _learn_items(user) -> list[plan.Item]:
-    done = ChapterDone.objects.filter(user=user, chapter=OuterRef("pk"))
-    chapters = (
-        LearnChapter.objects.active()
-        .exclude(Exists(done))
-        .select_related("card")
-        .order_by("card__position", "position")
-    )
-    with_chapters = LearnChapter.objects.active().filter(card=OuterRef("pk"))
-    whole = CardDone.objects.filter(user=user, card=OuterRef("pk"))
-    cards = LearnCard.objects.active().exclude(Exists(with_chapters)).exclude(Exists(whole))
+    """Chapters not finished, and cards without chapters not ticked, in card order: the
+    catalogue's once per version, the candidate's ticks in two queries."""
+    done = {
+        "learnchapter": set(
+            ChapterDone.objects.filter(user=user).values_list("chapter_id", flat=True)
+        ),
+        "learncard": set(CardDone.objects.filter(user=user).values_list("card_id", flat=True)),
+    }
     found = [
-        (
-            chapter.card.position,
-            chapter.position,
-            f"learnchapter:{chapter.pk}",
-            chapter.name,
-            CHAPTER_MINUTES,
-            chapter,
-        )
-        for chapter in chapters
+        row for row in cached_fragment("learn-rows", _learn_rows) if row[1] not in done[row[0]]
     ]
-    found += [
-        (card.position, 0, f"learncard:{card.pk}", card.name, CARD_MINUTES, card) for card in cards
-    ]
-    found.sort(key=lambda row: row[:2])
     return [
-        plan.Item(key, "learn", title, minutes, LEARN_PRIORITY + n, payload=obj)
-        for n, (_, _, key, title, minutes, obj) in enumerate(found)
+        plan.Item(f"{kind}:{pk}", "learn", title, minutes, LEARN_PRIORITY + n, payload=obj)
+        for n, (kind, pk, title, minutes, obj) in enumerate(found)
     ]
+
+
+def _learn_rows() -> list[tuple]:
+    """(kind, id, title, minutes, row) of every active chapter, and of every active card
+    without chapters, in card order. Shared between requests: read them, never change them."""
+    chapters = LearnChapter.objects.active().select_related("card")
+    with_chapters = LearnChapter.objects.active().filter(card=OuterRef("pk"))
+    cards = LearnCard.objects.active().exclude(Exists(with_chapters))
+    found = [
+        ((c.card.position, c.position), ("learnchapter", c.pk, c.name, CHAPTER_MINUTES, c))
+        for c in chapters
+    ]
+    found += [((c.position, 0), ("learncard", c.pk, c.name, CARD_MINUTES, c)) for c in cards]
+    found.sort(key=lambda row: row[0])
+    return [row for _, row in found]
 
 
 def _path_entries(target_company_id, primary_id) -> list[ListEntry]:
@@ -235,8 +236,11 @@ def _problem_items(user, profile: Profile, company, minutes: dict) -> list[plan.
 
 
 def _design_items(user) -> list[plan.Item]:
-    studied = StageStudied.objects.filter(user=user, stage=OuterRef("pk"))
-    stages = DesignStage.objects.active().exclude(Exists(studied))
+    """Stages not studied, then catalogue prompts never practised: the catalogue's once per
+    version, the candidate's in two queries."""
+    studied = set(StageStudied.objects.filter(user=user).values_list("stage_id", flat=True))
+    tried = set(DesignAttempt.objects.filter(user=user).values_list("prompt_id", flat=True))
+    stages, prompts = cached_fragment("design-rows", _design_rows)
     items = [
         plan.Item(
             f"designstage:{s.pk}",
@@ -247,9 +251,8 @@ def _design_items(user) -> list[plan.Item]:
             payload=s,
         )
         for s in stages
+        if s.pk not in studied
     ]
-    tried = DesignAttempt.objects.filter(user=user, prompt=OuterRef("pk"))
-    prompts = PracticePrompt.objects.active().catalogue().exclude(Exists(tried))
     items += [
         plan.Item(
             f"practiceprompt:{p.pk}",
@@ -257,12 +260,19 @@ def _design_items(user) -> list[plan.Item]:
             f"Practise: {p.title}",
             DESIGN_SESSION_MINUTES,
             200 + n,
-            url=p.get_absolute_url(),
+            url=url,
             payload=p,
         )
-        for n, p in enumerate(prompts)
+        for n, (p, url) in enumerate((p, url) for p, url in prompts if p.pk not in tried)
     ]
     return items
+
+
+def _design_rows() -> tuple[list, list]:
+    """The active stages, and the catalogue's active prompts with their addresses. Shared
+    between requests: read them, never change them."""
+    prompts = PracticePrompt.objects.active().catalogue()
+    return list(DesignStage.objects.active()), [(p, p.get_absolute_url()) for p in prompts]
 
 
 def _story_items(user) -> list[plan.Item]:
@@ -270,10 +280,11 @@ def _story_items(user) -> list[plan.Item]:
     rehearse."""
     # An area counts as covered once a whole story (all four STAR parts) is tagged with it.
     whole = Story.objects.complete().filter(user=user)
-    tagged = Story.focus_areas.through.objects.filter(story__in=whole, focusarea=OuterRef("pk"))
-    areas = FocusArea.objects.active().exclude(Exists(tagged))
+    tagged = Story.focus_areas.through.objects.filter(story__in=whole)
+    covered = set(tagged.values_list("focusarea_id", flat=True))
+    areas = cached_fragment("plan-areas", lambda: list(FocusArea.objects.active()))
     items = []
-    for area in areas:
+    for area in (area for area in areas if area.pk not in covered):
         write = f"write:{area.pk}"
         items.append(
             plan.Item(

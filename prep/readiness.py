@@ -65,59 +65,60 @@ class Tally:
         return [(labels[d], s, t) for d, (s, t) in self.by_difficulty.items() if t]
 
 
-def _tallies(user, entries: QuerySet, key: str) -> dict[int, Tally]:
-    """Tally entries grouped by `key` (a field of ListEntry): two queries."""
+def solved_problem_ids(user) -> frozenset[int]:
+    """The problems the user has solved (shaky or not): one query, for all the counts of a page,
+    which the catalogue's rows (kept per catalogue version) are then counted against."""
+    mine = ProblemProgress.objects.filter(user=user, status__in=SOLVED_STATUSES)
+    return frozenset(mine.values_list("problem_id", flat=True))
+
+
+def _tallies(user, entries: QuerySet, key: str, solved: frozenset | None = None) -> dict:
+    """Tally entries grouped by `key` (a field of ListEntry): the entries once per catalogue
+    version, the user's solved problems in one query (or `solved`, read already)."""
     tallies: dict[int, Tally] = defaultdict(Tally)
-    totals = cached_query(entries.values(key, "problem__difficulty").annotate(n=Count("id")))
-    for row in totals:
-        tally = tallies[row[key]]
-        tally.total += row["n"]
-        tally.by_difficulty[row["problem__difficulty"]][1] += row["n"]
-    solved = (
-        entries.filter(problem__progress__user=user, problem__progress__status__in=SOLVED_STATUSES)
-        .values(key, "problem__difficulty")
-        .annotate(n=Count("id"))
-    )
-    for row in solved:
-        tally = tallies[row[key]]
-        tally.solved += row["n"]
-        tally.by_difficulty[row["problem__difficulty"]][0] += row["n"]
+    rows = cached_query(entries.values_list(key, "problem__difficulty", "problem_id"))
+    solved = solved_problem_ids(user) if solved is None else solved
+    for group, difficulty, problem_id in rows:
+        tally = tallies[group]
+        counts = tally.by_difficulty[difficulty]
+        tally.total += 1
+        counts[1] += 1
+        if problem_id in solved:
+            tally.solved += 1
+            counts[0] += 1
     return tallies
 
 
-def list_tallies(user, lists: QuerySet | None = None) -> dict[int, Tally]:
+def list_tallies(user, lists=None, *, solved: frozenset | None = None) -> dict[int, Tally]:
     entries = ListEntry.objects.active()
     if lists is not None:
         entries = entries.filter(problem_list__in=lists)
-    return _tallies(user, entries, "problem_list_id")
+    return _tallies(user, entries, "problem_list_id", solved)
 
 
-def section_tallies(user, problem_list: ProblemList) -> dict[int, Tally]:
+def section_tallies(
+    user, problem_list: ProblemList, *, solved: frozenset | None = None
+) -> dict[int, Tally]:
     entries = ListEntry.objects.active().filter(problem_list=problem_list, section__isnull=False)
-    return _tallies(user, entries, "section_id")
+    return _tallies(user, entries, "section_id", solved)
 
 
-def _problem_shares(user, parts: dict[str, QuerySet | None]) -> dict[str, Tally]:
+def _problem_shares(
+    user, parts: dict[str, QuerySet | None], solved: frozenset | None = None
+) -> dict[str, Tally]:
     """For each part (some entries, or None for a part with none): its distinct problems, and
-    how many the user solved. One query for the user's counts, all parts at once; the totals
-    once per catalogue version."""
-    ids = {name: entries.values("problem_id") for name, entries in parts.items() if entries}
-    solved = {}
-    if ids:
-        mine = ProblemProgress.objects.filter(user=user, status__in=SOLVED_STATUSES)
+    how many of them the user solved. The problems once per catalogue version; the user's
+    solved problems in one query for all parts (or `solved`, read already)."""
+    solved = solved_problem_ids(user) if solved is None else solved
+    shares = {}
+    for name, entries in parts.items():
+        if entries is None:
+            shares[name] = Tally()
+            continue
         # `entries` are active, so their problems are too.
-        solved = mine.aggregate(
-            **{name: Count("pk", filter=Q(problem__in=problems)) for name, problems in ids.items()}
-        )
-    return {
-        name: Tally(
-            solved=solved[name],
-            total=cached_query(Problem.objects.active().filter(pk__in=ids[name]), _count),
-        )
-        if name in ids
-        else Tally()
-        for name in parts
-    }
+        problems = cached_query(entries.values_list("problem_id", flat=True).distinct(), set)
+        shares[name] = Tally(solved=len(problems & solved), total=len(problems))
+    return shares
 
 
 @dataclass
@@ -202,7 +203,13 @@ class Readiness:
         return None if self.behavioral is None else round(100 * self.behavioral)
 
 
-def readiness_for(user, profile: Profile, cards: list[CardProgress] | None = None) -> Readiness:
+def readiness_for(
+    user,
+    profile: Profile,
+    cards: list[CardProgress] | None = None,
+    *,
+    solved: frozenset | None = None,
+) -> Readiness:
     """Readiness per round of the profile's loop, from progress along the study path."""
     cards = card_progress(user) if cards is None else cards
     learn = sum(c.fraction for c in cards) / len(cards) if cards else 0.0
@@ -210,7 +217,8 @@ def readiness_for(user, profile: Profile, cards: list[CardProgress] | None = Non
     entries = ListEntry.objects.active()
     parts = _problem_shares(
         user,
-        {
+        solved=solved,
+        parts={
             "roadmap": entries.filter(problem_list__kind=ProblemList.Kind.ROADMAP),
             "company": entries.filter(problem_list=company.primary) if company.primary else None,
             "design": entries.filter(

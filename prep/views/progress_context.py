@@ -46,23 +46,24 @@ def dashboard_context(
 
 def _dashboard_figures(user, profile: Profile, read_only: bool) -> dict:
     cards = readiness.card_progress(user)
+    solved = readiness.solved_problem_ids(user)  # for every count below
     # The roadmaps and the target company's lists; every company is on the Companies page.
     lists = cached_query(
         ProblemList.objects.active().filter(
             Q(company__isnull=True) | Q(company=profile.target_company)
         )
     )
-    tallies = readiness.list_tallies(user, lists)
+    tallies = readiness.list_tallies(user, lists, solved=solved)
     roadmap = next((pl for pl in lists if pl.kind == ProblemList.Kind.ROADMAP), None)
     sections = []
     if roadmap is not None:
-        by_section = readiness.section_tallies(user, roadmap)
+        by_section = readiness.section_tallies(user, roadmap, solved=solved)
         sections = [
             (section, by_section[section.pk])
             for section in cached_query(roadmap.sections.active())
             if section.pk in by_section
         ]
-    ready = readiness.readiness_for(user, profile, cards)
+    ready = readiness.readiness_for(user, profile, cards, solved=solved)
     mocks = MockRound.objects.filter(user=user).prefetch_related(
         Prefetch("problems", queryset=MockProblem.objects.select_related("problem"))
     )
