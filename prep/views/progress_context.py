@@ -29,12 +29,12 @@ def dashboard_context(
     """Everything the dashboard shows; `list_url` says where a list's name links to, and a
     read-only copy (the mentor's) leaves out what only the candidate can act on. What is worked
     out from the candidate's rows is kept until they (or the catalogue) change."""
-    figures = cached_for_user(
-        "dashboard", profile, lambda: _dashboard_figures(user, profile, read_only), read_only
-    )
+    # One set of figures for the candidate's page and the mentor's copy, whichever comes first.
+    figures = cached_for_user("dashboard", profile, lambda: _dashboard_figures(user, profile))
     lists, roadmap = figures["lists"], figures["roadmap"]
     return {
         **figures,
+        "next_up": [] if read_only else figures["next_up"],
         "profile": profile,
         "level": profile.target_level,
         "lists": [(pl, tally, list_url(pl)) for pl, tally in lists],
@@ -44,7 +44,7 @@ def dashboard_context(
     }
 
 
-def _dashboard_figures(user, profile: Profile, read_only: bool) -> dict:
+def _dashboard_figures(user, profile: Profile) -> dict:
     cards = readiness.card_progress(user)
     solved = readiness.solved_problem_ids(user)  # for every count below
     # The roadmaps and the target company's lists; every company is on the Companies page.
@@ -76,7 +76,7 @@ def _dashboard_figures(user, profile: Profile, read_only: bool) -> dict:
         "sections": sections,
         "cards": cards,
         "cards_done": sum(1 for c in cards if c.is_done),
-        "next_up": [] if read_only else readiness.next_up(user, profile, company=ready.company),
+        "next_up": readiness.next_up(user, profile, company=ready.company),
         "activity": readiness.recent_activity(user),
         # Evaluated now: what is kept must not query again when a later page shows it.
         "mocks": list(mocks.order_by("-started_at")[:5]),
