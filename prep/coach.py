@@ -15,6 +15,8 @@ from django.db.models import Avg, Count, Exists, F, OuterRef, Q
 from django.db.models.functions import TruncDate
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from prep import companies, plan, reviews
 from prep.fragments import cached_for_user, cached_fragment
@@ -390,6 +392,7 @@ class Coach:
             "today": self.today,
             "active_days": self.active_days,
             "zone_name": self.profile.time_zone,
+            "body": self.heatmap.body_html(self.today),
         }
         return render_to_string("prep/_heatmap.html", context)
 
@@ -653,6 +656,27 @@ class Heatmap:
 
     def active_days(self, since: date) -> int:
         return sum(1 for w in self.weeks for c in w if c.day >= since and c.count)
+
+    def body_html(self, today: date) -> str:
+        """The table's rows, some 180 cells: written here rather than by a template loop, which
+        took most of the heatmap's time. The labels are ours, of digits and month names."""
+        rows = []
+        for name, cells in self.rows:
+            tds = []
+            for cell in cells:
+                if cell.is_future:
+                    tds.append('<td class="heat-future"></td>')
+                    continue
+                label = escape(cell.label)
+                marked = " is-today" if cell.day == today else ""
+                tds.append(
+                    f'<td class="heat-{cell.level}{marked}" title="{label}">'
+                    f'<span class="visually-hidden">{label}</span>'
+                    f'<span aria-hidden="true">{cell.count or ""}</span></td>'
+                )
+            rows.append(f'<tr><th scope="row">{name}</th>{"".join(tds)}</tr>')
+        # Safe: every value above is escaped, or a number, a date or a name of ours.
+        return mark_safe("\n".join(rows))
 
 
 def heatmap(user, zone, today: date, weeks: int = HEATMAP_WEEKS) -> Heatmap:

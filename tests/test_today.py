@@ -10,10 +10,12 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from prep import coach
 from prep.models import (
     Activity,
     ChapterDone,
@@ -819,6 +821,39 @@ def test_the_heatmap_is_seven_days_by_twenty_six_weeks(alice_client, alice_e5):
     ]
     assert all(row.count("<td") == 26 for row in rows)
     assert table.count("is-today") == 1
+
+
+# The template loop Heatmap.body_html replaced, kept here to hold the two to the same markup.
+HEATMAP_ROWS_TEMPLATE = (
+    "{% for name, cells in heatmap.rows %}"
+    '<tr><th scope="row">{{ name }}</th>{% for cell in cells %}{% if cell.is_future %}'
+    '<td class="heat-future"></td>{% else %}<td class="heat-{{ cell.level }}'
+    '{% if cell.day == today %} is-today{% endif %}" title="{{ cell.label }}">'
+    '<span class="visually-hidden">{{ cell.label }}</span><span aria-hidden="true">'
+    '{{ cell.count|default:"" }}</span></td>{% endif %}{% endfor %}</tr>'
+    "{% if not forloop.last %}\n{% endif %}{% endfor %}"
+)
+
+
+def test_the_heatmaps_rows_are_the_markup_the_template_wrote(alice, alice_e5):
+    today = alice_e5.today()
+    counts = {today: 1, today - timedelta(days=3): 9, today - timedelta(days=40): 3}
+    first = today - timedelta(days=today.weekday() + 7 * 25)
+    weeks = [
+        [
+            coach.Cell(day, counts.get(day, 0), day > today)
+            for day in (first + timedelta(days=7 * w + d) for d in range(7))
+        ]
+        for w in range(26)
+    ]
+    heatmap = coach.Heatmap(weeks)
+
+    written = heatmap.body_html(today)
+
+    expected = Template(HEATMAP_ROWS_TEMPLATE).render(Context({"heatmap": heatmap, "today": today}))
+    assert written == expected
+    assert "heat-1 is-today" in written  # today's one item, outlined
+    assert "heat-4" in written  # the nine-item day three days ago
 
 
 def test_ticking_a_problem_shows_on_todays_cell(alice_client, alice_e5):
