@@ -98,12 +98,6 @@ def estimates(user) -> dict[str, int]:
     return found
 
 
-def review_minutes(card: ReviewCard, minutes: dict[str, int]) -> int:
-    """A review is a quicker second go: half the problem's estimate, at least ten minutes; a
-    story's rehearsal and a breadth question's answer take their usual ten."""
-    return _review_minutes_for(card.problem.difficulty if card.problem_id else None, minutes)
-
-
 def round_weights(profile: Profile, loop: Loop | None) -> dict[str, float]:
     """How much each kind of round weighs in the loop: one per onsite round, and the phone
     screen split between coding and behavioral by its minutes."""
@@ -199,16 +193,18 @@ def _problem_items(user, profile: Profile, company, minutes: dict) -> list[plan.
     primary = company.primary.pk if company.primary is not None else None
     target = profile.target_company_id
     path = cached_fragment("path-entries", lambda: _path_entries(target, primary), target, primary)
+    statuses = dict(ProblemProgress.objects.filter(user=user).values_list("problem_id", "status"))
     # Solved or set aside: no longer on the plan.
-    done = set(
-        ProblemProgress.objects.filter(
-            user=user, status__in=[Status.SOLVED, Status.NEEDS_REVIEW, Status.SKIPPED]
-        ).values_list("problem_id", flat=True)
-    )
+    finished = {Status.SOLVED, Status.NEEDS_REVIEW, Status.SKIPPED}
+    done = {problem for problem, status in statuses.items() if status in finished}
     # A problem with a review card that still comes up (an attempt rated Again, a mock not
-    # solved) comes back as a review, so it is not new work as well.
+    # solved) comes back as a review, so it is not new work as well. A problem's card comes up
+    # while its progress is not set aside (reviews.active, here without a query of its own).
+    cards = ReviewCard.objects.filter(user=user, problem__isnull=False)
     done.update(
-        reviews.active(user).filter(problem__isnull=False).values_list("problem_id", flat=True)
+        problem
+        for problem in cards.values_list("problem_id", flat=True)
+        if problem in statuses and statuses[problem] not in reviews.SET_ASIDE
     )
     entries = [entry for entry in path if entry.problem_id not in done]
     track_order = {"roadmap": 0, "company": 1, "class_design": 2}
@@ -479,9 +475,11 @@ def _review_days(user, today: date, until: date, minutes: dict, day_minutes: int
 
     Reviews take at most half of any day, oldest due first, and a review never moves before
     its due day: a pile of overdue reviews, or a crowded day ahead, spills over into the next
-    days instead of crowding out all new work. Two queries."""
+    days instead of crowding out all new work. Three queries: the cards due as plain rows (a
+    pile of overdue ones can be hundreds), the days ahead as counts, and today's cards whole."""
     cap = max(1, round(day_minutes * REVIEW_SHARE_OF_DAY))
-    due = list(reviews.due(user, today))
+    due = reviews.due(user, today)
+    due_rows = list(due.values_list("pk", "problem_id", "problem__difficulty"))
     ahead = (
         reviews.active(user)
         .filter(due_on__gt=today, due_on__lte=until)
@@ -490,13 +488,16 @@ def _review_days(user, today: date, until: date, minutes: dict, day_minutes: int
         .order_by("due_on")
     )
     # (due day, minutes each, how many, the cards when due today)
-    queue = [(today, review_minutes(card, minutes), 1, card) for card in due]
+    queue = [
+        (today, _review_minutes_for(difficulty if problem else None, minutes), 1, pk)
+        for pk, problem, difficulty in due_rows
+    ]
     for row in ahead:
         difficulty = row["problem__difficulty"]
         each = _review_minutes_for(difficulty, minutes)
         queue.append((row["due_on"], each, row["n"], None))
     reserved: dict[date, int] = defaultdict(int)
-    todays: list[tuple[ReviewCard, int]] = []
+    todays: list[tuple[int, int]] = []
     day, used = today, 0
     for due_on, each, count, card in queue:
         if due_on > day:
@@ -508,11 +509,15 @@ def _review_days(user, today: date, until: date, minutes: dict, day_minutes: int
             reserved[day] += each
             if day == today and card is not None:
                 todays.append((card, each))
-    return dict(reserved), todays, len(due) - len(todays)
+    whole = ReviewCard.objects.select_related("problem", "story", "question")
+    cards = whole.in_bulk([pk for pk, _ in todays]) if todays else {}
+    listed = [(cards[pk], each) for pk, each in todays if pk in cards]
+    return dict(reserved), listed, len(due_rows) - len(listed)
 
 
 def _review_minutes_for(difficulty: str | None, minutes: dict) -> int:
-    # No difficulty: a story or a breadth question, which take the same time.
+    """A review is a quicker second go: half the problem's estimate, at least ten minutes; a
+    story's rehearsal and a breadth question's answer (no difficulty) take their usual ten."""
     if not difficulty:
         return STORY_REHEARSE_MINUTES
     return max(10, minutes.get(difficulty, PROBLEM_MINUTES["medium"]) // 2)

@@ -527,16 +527,18 @@ def test_today_costs_the_same_with_many_due_questions(
         ReviewCard.objects.create(user=alice, question=_question(topic, n), due_on=alice_e5.today())
     _page(alice_client, TODAY_URL)  # What only changes with the catalogue is then built.
 
-    with CaptureQueriesContext(connection) as few:
+    with CaptureQueriesContext(connection) as many:
         _page(alice_client, TODAY_URL)
     with django_assert_max_num_queries(TODAY_QUERIES):
         html = _page(alice_client, TODAY_URL)
 
     assert "ML breadth question" in _today_reviews(html)
-    ReviewCard.objects.filter(question__topic=topic).delete()
-    with CaptureQueriesContext(connection) as none:
-        _page(alice_client, TODAY_URL)
-    assert len(few) == len(none)
+    one = ReviewCard.objects.filter(question__topic=topic).order_by("pk").first()
+    ReviewCard.objects.filter(question__topic=topic).exclude(pk=one.pk).delete()
+    with CaptureQueriesContext(connection) as single:
+        html = _page(alice_client, TODAY_URL)
+    assert "ML breadth question" in _today_reviews(html)
+    assert len(many) == len(single)
 
 
 # --- A card is about exactly one thing ---------------------------------------------------------
