@@ -333,13 +333,20 @@ def explain(sql: str) -> dict | None:
     }
 
 
-def measure_page(client, name: str, send: Callable, samples: int = SAMPLES) -> dict:
-    """Time a request, capture its queries, and EXPLAIN each of them."""
+def measure_page(
+    client, name: str, send: Callable, samples: int = SAMPLES, before: Callable | None = None
+) -> dict:
+    """Time a request, capture its queries, and EXPLAIN each of them. `before` runs ahead of
+    each request, untimed and uncaptured (a change of the candidate's data, so the page builds
+    what it keeps per candidate afresh)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    before = before or (lambda: None)
     for _ in range(3):
+        before()
         send()
+    before()
     with CaptureQueriesContext(connection) as captured:
         send()
     sql = [q["sql"] for q in captured.captured_queries]
@@ -347,6 +354,8 @@ def measure_page(client, name: str, send: Callable, samples: int = SAMPLES) -> d
     with report.database_time() as db_times:
         for _ in range(samples):
             db_times.append(0.0)
+            before()
+            db_times[-1] = 0.0  # the change is not the page's own database time
             start = time.perf_counter()
             send()
             timings.append(time.perf_counter() - start)
@@ -372,6 +381,7 @@ def candidate_report(username: str, samples: int = SAMPLES) -> list[dict]:
     from django.test import Client
 
     from prep.models import ListEntry, ProblemProgress
+    from prep.models.owned import versions_of
 
     user = get_user_model().objects.get(username=username)
     client = Client()
@@ -390,13 +400,20 @@ def candidate_report(username: str, samples: int = SAMPLES) -> list[dict]:
         headers = {"HX-Request": "true", "HX-Current-URL": "http://testserver" + list_path}
         return _ok(client.post("/progress/problem-status/", form, headers=headers))
 
+    def change():
+        # A write to the candidate's data, as a tick elsewhere would be: a new data version.
+        versions_of({user.pk})
+
+    dashboard, today = (lambda: _ok(client.get("/dashboard/"))), (lambda: _ok(client.get("/")))
     pages = [
-        ("dashboard", lambda: _ok(client.get("/dashboard/"))),
-        ("Today", lambda: _ok(client.get("/"))),
-        ("NeetCode 150 list", lambda: _ok(client.get(list_path))),
-        ("status tick, htmx", tick),
+        ("dashboard", dashboard, None),
+        ("dashboard, after a change", dashboard, change),
+        ("Today", today, None),
+        ("Today, after a change", today, change),
+        ("NeetCode 150 list", lambda: _ok(client.get(list_path)), None),
+        ("status tick, htmx", tick, None),
     ]
-    return [measure_page(client, name, send, samples) for name, send in pages]
+    return [measure_page(client, name, send, samples, before) for name, send, before in pages]
 
 
 def _ok(response):
@@ -451,18 +468,19 @@ def _short(sql: str, width: int = 300) -> str:
 
 def verdicts(pages: list[dict]) -> list[str]:
     """What misses the targets: a sequential scan of a growing table anywhere, or a dashboard
-    whose queries take the database more than 5 ms."""
+    (kept, or after a change) whose queries take the database more than 5 ms."""
     missed = [
         f"{p['page']}: sequential scan of {', '.join(p['seq_scans_watched'])}"
         for p in pages
         if p["seq_scans_watched"]
     ]
-    dashboard = next(p for p in pages if p["page"] == "dashboard")
-    if dashboard["db_ms_server"] > DB_TIME_TARGET_MS:
-        missed.append(
-            f"dashboard: {dashboard['db_ms_server']:.2f} ms of database time > "
-            f"{DB_TIME_TARGET_MS:g} ms"
-        )
+    # Kept (nothing changed since the last visit) and built afresh after a change: both.
+    for dashboard in (p for p in pages if p["page"].startswith("dashboard")):
+        if dashboard["db_ms_server"] > DB_TIME_TARGET_MS:
+            missed.append(
+                f"{dashboard['page']}: {dashboard['db_ms_server']:.2f} ms of database time > "
+                f"{DB_TIME_TARGET_MS:g} ms"
+            )
     return missed
 
 

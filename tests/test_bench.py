@@ -29,6 +29,7 @@ from prep.models import (
     Status,
     Story,
 )
+from prep.models.owned import versions_of
 
 pytestmark = pytest.mark.usefixtures("catalog")
 
@@ -380,6 +381,10 @@ def test_a_scan_of_a_growing_table_or_a_slow_dashboard_misses_the_targets():
     assert scale.verdicts([quick]) == []
     assert scale.verdicts([slow]) == ["dashboard: 7.50 ms of database time > 5 ms"]
     assert scale.verdicts([quick, scans]) == ["Today: sequential scan of prep_activity"]
+    rebuilt = {**slow, "page": "dashboard, after a change"}
+    assert scale.verdicts([quick, rebuilt]) == [
+        "dashboard, after a change: 7.50 ms of database time > 5 ms"
+    ]
 
 
 @pytest.mark.postgresql
@@ -396,6 +401,28 @@ def test_the_scale_report_explains_every_query_of_a_page(db):
     assert all(p["plan"] for p in page["explained"])
     assert page["db_ms_server"] > 0
     assert "Execution Time" in page["explained"][0]["plan"]
+
+
+@pytest.mark.postgresql
+def test_after_a_change_the_scale_report_measures_the_page_built_afresh(db):
+    scale.load(users=2, per_user=40, log=lambda line: None)
+    profile = Profile.objects.get(user__username="scale-00001")
+    client = Client()
+    client.force_login(profile.user)
+    dashboard = lambda: client.get("/dashboard/")  # noqa: E731
+    changes = []
+
+    kept = scale.measure_page(client, "dashboard", dashboard, samples=2)
+    fresh = scale.measure_page(
+        client,
+        "dashboard, after a change",
+        dashboard,
+        2,
+        before=lambda: changes.append(1) or versions_of({profile.user_id}),
+    )
+
+    assert len(changes) == 3 + 1 + 2  # warm-up, the captured request, each sample
+    assert fresh["queries"] > kept["queries"]  # the figures are read again, not found kept
 
 
 @pytest.mark.postgresql
