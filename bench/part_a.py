@@ -52,11 +52,21 @@ def timed(client, page: Page) -> float:
     return time.perf_counter() - start
 
 
+def forget_candidates() -> None:
+    """Drop what pages keep per candidate (prep/fragments.py), as a change of their data would:
+    the next read builds it afresh. What is kept per catalogue version stays."""
+    from prep import fragments
+
+    fragments._user_fragments.clear()
+
+
 def shape(client, page: Page, db_samples: int = DB_TIME_SAMPLES) -> dict:
-    """What one request costs apart from time: queries, database time, bytes plain and gzipped."""
+    """What one request costs apart from time: queries, database time, bytes plain and gzipped,
+    for the page built afresh (nothing kept for the candidate), the same for every page."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    forget_candidates()
     with CaptureQueriesContext(connection) as captured:
         plain = send(client, page)
     # Read now: the next request's start clears the connection's query log.
@@ -64,6 +74,7 @@ def shape(client, page: Page, db_samples: int = DB_TIME_SAMPLES) -> dict:
     gzipped = send(client, page, gzip=True)
     with report.database_time() as spent:
         for _ in range(db_samples):
+            forget_candidates()
             spent.append(0.0)
             send(client, page)
     return {
@@ -89,9 +100,11 @@ def measure(
     Stops after `rounds`, or after `seconds` once MIN_ROUNDS are done.
 
     The ticks are among the pages of every round, so most reads follow a write of the
-    candidate's and build what a page keeps per candidate afresh (prep/fragments.py): the
-    ratios and verdicts are those of a page after a change. A second look then times each
-    page read again with no write between, as a kept page ("kept_ratio")."""
+    candidate's: the first of Today, the dashboard and the mentor's dashboard after a tick
+    builds what they keep per candidate (prep/fragments.py), and the next finds some of it
+    kept, as when a candidate ticks and then looks around. The ratios and verdicts are these.
+    Two more looks time each read alone: read again with nothing changed ("kept_ratio"), and
+    built afresh, nothing kept for the candidate ("afresh_ratio")."""
     floor = trivial()
     everything = [floor, *pages]
     for _ in range(warmup):
@@ -110,12 +123,16 @@ def measure(
             break
     reads = [page for page in pages if page.method == "GET"]
     kept: dict[str, list[float]] = {page.key: [] for page in [floor, *reads]}
+    afresh: dict[str, list[float]] = {page.key: [] for page in [floor, *reads]}
     for _ in range(KEPT_ROUNDS):
         for page in reads:
             send(client, page)
             kept[floor.key].append(timed(client, floor))
             kept[page.key].append(timed(client, page))
-    return rows(everything, samples, shapes, kept)
+            forget_candidates()
+            afresh[floor.key].append(timed(client, floor))
+            afresh[page.key].append(timed(client, page))
+    return rows(everything, samples, shapes, kept, afresh)
 
 
 def rows(
@@ -123,10 +140,17 @@ def rows(
     samples: dict[str, list[float]],
     shapes: dict[str, dict],
     kept: dict[str, list[float]] | None = None,
+    afresh: dict[str, list[float]] | None = None,
 ) -> list:
     floor = report.summary(samples["trivial"])
-    kept = kept or {}
-    kept_floor = report.summary(kept["trivial"])["median_ms"] if kept.get("trivial") else None
+
+    def alone(timings: dict[str, list[float]] | None, page: Page) -> float | None:
+        """A page's median read alone, as a multiple of the trivial view's in the same look."""
+        if not timings or page.key == "trivial" or page.key not in timings:
+            return None
+        page_ms = report.summary(timings[page.key])["median_ms"]
+        return report.ratio(page_ms, report.summary(timings["trivial"])["median_ms"])
+
     result = []
     for page in pages:
         figures = report.summary(samples[page.key])
@@ -139,9 +163,8 @@ def rows(
                 **figures,
                 "ratio": times,
                 "p95_ratio": report.ratio(figures["p95_ms"], floor["median_ms"]),
-                "kept_ratio": report.ratio(report.summary(kept[page.key])["median_ms"], kept_floor)
-                if page.key in kept and page.key != "trivial"
-                else None,
+                "kept_ratio": alone(kept, page),
+                "afresh_ratio": alone(afresh, page),
                 "target": page.target,
                 "verdict": report.verdict(times, page.target),
                 **shapes.get(page.key, {}),
@@ -152,7 +175,7 @@ def rows(
 
 def print_table(title: str, result: list) -> None:
     headers = ["page", "median ms", "p95 ms", "x trivial", "p95 x", "target", "", "kept x"]
-    headers += ["queries"]
+    headers += ["afresh x", "queries"]
     headers += ["db ms", "KB", "KB gzip"]
     body = [
         [
@@ -164,6 +187,7 @@ def print_table(title: str, result: list) -> None:
             f"<= {r['target']}x" if r["target"] else "",
             r["verdict"],
             report.times(r.get("kept_ratio")),
+            report.times(r.get("afresh_ratio")),
             r.get("queries", ""),
             report.ms(r.get("db_ms")),
             report.kb(r.get("bytes")),

@@ -138,12 +138,35 @@ class _Kept:
             self.values.clear()
 
 
+class _Slots(_Kept):
+    """One value per slot (a piece of one candidate's page), under the versions it was built
+    from: a value built from newer versions replaces it, so a candidate ticking all day holds
+    one slot per piece, not one per tick."""
+
+    def get(self, key: tuple[str, str], build: Callable[[], object]) -> object:
+        slot, versions = key
+        with self.lock:
+            found = self.values.get(slot)
+            if found is not None and found[0] == versions:
+                self.values.move_to_end(slot)
+                return found[1]
+        value = build()
+        with self.lock:
+            self.values[slot] = (versions, value)
+            self.values.move_to_end(slot)
+            while len(self.values) > self.size:
+                self.values.popitem(last=False)
+        return value
+
+
 MAX_FRAGMENTS = 1024
 _fragments = _Kept(MAX_FRAGMENTS)
 # Kept apart, so a crowd of candidates never pushes out the catalogue's list pages, which cost
-# far more to build again. An entry is a candidate's page worth of figures, some tens of KB.
+# far more to build again. A candidate's plan holds about 150 KB (its heatmap's HTML 28 KB),
+# their dashboard's figures about 40 KB: at most some 30 MB a process, for about a hundred
+# candidates at once.
 MAX_USER_FRAGMENTS = 256
-_user_fragments = _Kept(MAX_USER_FRAGMENTS)
+_user_fragments = _Slots(MAX_USER_FRAGMENTS)
 
 
 def cached_fragment(name: str, build: Callable[[], object], *parts) -> object:
@@ -188,8 +211,8 @@ def cached_for_user(name: str, profile, build: Callable[[], object], *parts) -> 
 
     if not _in_request.get() or profile.pk is None or batched_user() == profile.user_id:
         return build()
-    versions = [catalogue_version(), str(profile.user_id), user_version(profile)]
-    return _user_fragments.get(":".join([name, *versions, *map(str, parts)]), build)
+    slot = ":".join([name, str(profile.user_id), *map(str, parts)])
+    return _user_fragments.get((slot, f"{catalogue_version()}:{user_version(profile)}"), build)
 
 
 def cached_query(queryset, evaluate: Callable = list):

@@ -122,7 +122,7 @@ def user_pages_built(monkeypatch) -> None:
     so a test measures what building one costs: query budgets, mostly."""
     from prep import fragments
 
-    monkeypatch.setattr(fragments, "_user_fragments", fragments._Kept(0))
+    monkeypatch.setattr(fragments, "_user_fragments", fragments._Slots(0))
 
 
 @pytest.fixture

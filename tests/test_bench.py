@@ -212,11 +212,14 @@ def test_rows_put_each_page_against_the_trivial_view_and_its_target():
     samples = {"trivial": [0.001] * 3, "dashboard": [0.010, 0.020, 0.030]}
 
     kept = {"trivial": [0.001] * 3, "dashboard": [0.002, 0.003, 0.004]}
-    rows = part_a.rows(pages, samples, {}, kept)
+    afresh = {"trivial": [0.002] * 3, "dashboard": [0.030, 0.040, 0.050]}
+    rows = part_a.rows(pages, samples, {}, kept, afresh)
 
     assert rows[0]["ratio"] == 1
     assert rows[1]["ratio"] == 20
     assert rows[1]["kept_ratio"] == 3
+    assert rows[1]["afresh_ratio"] == 20
+    assert rows[0]["kept_ratio"] is None
     assert rows[1]["target"] == 15
     assert rows[1]["verdict"] == "NOT met"
 
@@ -247,6 +250,7 @@ def test_the_summary_puts_both_parts_of_every_database_side_by_side():
                 "median_ms": 5,
                 "ratio": ratio,
                 "kept_ratio": 3,
+                "afresh_ratio": 18,
                 "target": 15,
             },
         ]
@@ -265,7 +269,20 @@ def test_the_summary_puts_both_parts_of_every_database_side_by_side():
     assert "postgresql req/s" in lines[0]
     assert "0.50 ms" in lines[2]
     cells = [cell.strip() for cell in lines[3].split("|")[1:-1]]
-    assert cells == ["dashboard", "<= 15x", "12.5x", "3x", "30.0", "20x", "3x", "25.0", "2", "2.0"]
+    assert cells == [
+        "dashboard",
+        "<= 15x",
+        "12.5x",
+        "3x",
+        "18x",
+        "30.0",
+        "20x",
+        "3x",
+        "18x",
+        "25.0",
+        "2",
+        "2.0",
+    ]
 
 
 def test_a_table_is_markdown_with_numbers_right_aligned():

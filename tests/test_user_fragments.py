@@ -15,7 +15,7 @@ from django.db.models.signals import m2m_changed
 from django.test.utils import CaptureQueriesContext
 
 from prep import portability
-from prep.fragments import _Kept, is_catalogue_model
+from prep.fragments import _Kept, _Slots, is_catalogue_model
 from prep.models import (
     Activity,
     DesignStage,
@@ -335,6 +335,61 @@ def test_inside_one_change_for_writes_for_someone_else_still_count(alice, bob, a
     assert _version(bob_p) != bobs
 
 
+def test_inside_one_change_for_writes_to_someone_elses_child_rows_still_count(
+    alice, bob, alice_p, bob_p
+):
+    card, attempt = _card(bob), _attempt(bob)
+    bobs = _version(bob_p)
+
+    with changes_of(alice):
+        # Fetched afresh: whose they are is then known only through their parents.
+        _reviewed(ReviewCard.objects.get(pk=card.pk))
+        StageWork.objects.create(attempt_id=attempt.pk, stage=DesignStage.objects.first())
+
+    assert _version(bob_p) != bobs
+
+
+AFTER_THE_WRITE = {
+    "delete by query": (
+        lambda a: ProblemProgressFactory(user=a).user,
+        lambda a: ProblemProgress.objects.filter(user=a).delete(),
+        'DELETE FROM "prep_problemprogress"',
+    ),
+    "update by query": (
+        lambda a: ProblemProgressFactory(user=a).user,
+        lambda a: ProblemProgress.objects.filter(user=a).update(notes="x"),
+        'UPDATE "prep_problemprogress"',
+    ),
+    "delete a row": (
+        lambda a: ProblemProgressFactory(user=a),
+        lambda row: row.delete(),
+        'DELETE FROM "prep_problemprogress"',
+    ),
+    "delete a child row": (
+        lambda a: _work(_attempt(a)),
+        lambda work: work.delete(),
+        'DELETE FROM "prep_stagework"',
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("prepare", "write", "statement"), AFTER_THE_WRITE.values(), ids=AFTER_THE_WRITE.keys()
+)
+def test_the_new_version_comes_after_the_write(prepare, write, statement, alice, alice_p):
+    """Outside a transaction the write and the version commit apart: a page read between them
+    must find the new rows under the old version, never the old rows under the new one."""
+    made = prepare(alice)
+
+    with CaptureQueriesContext(connection) as queries:
+        write(made)
+
+    sql = [q["sql"] for q in queries]
+    wrote = next(n for n, q in enumerate(sql) if q.startswith(statement))
+    versioned = next(n for n, q in enumerate(sql) if q.startswith('UPDATE "prep_profile"'))
+    assert wrote < versioned
+
+
 def test_deleting_an_account_stays_bulk_and_leaves_nothing_behind(alice, alice_p):
     for n in range(3):
         ProblemProgressFactory(user=alice, problem=_problem(n))
@@ -346,6 +401,22 @@ def test_deleting_an_account_stays_bulk_and_leaves_nothing_behind(alice, alice_p
     # The rows go by query (DELETE ... WHERE user_id IN ...), not loaded one by one.
     assert not any('SELECT "prep_problemprogress"' in q["sql"] for q in queries)
     assert not Profile.objects.filter(pk=alice_p.pk).exists()
+
+
+def test_a_candidates_piece_keeps_one_slot_its_newer_versions_replace():
+    kept = _Slots(2)
+    built = []
+
+    def get(slot, version):
+        return kept.get((slot, version), lambda: built.append((slot, version)) or version)
+
+    assert get("coach:1", "v1") == "v1"
+    assert get("coach:1", "v1") == "v1"  # kept
+    assert get("coach:1", "v2") == "v2"  # a write: built again, in the same slot
+    get("coach:2", "v1")
+
+    assert built == [("coach:1", "v1"), ("coach:1", "v2"), ("coach:2", "v1")]
+    assert len(kept.values) == 2
 
 
 def test_the_kept_pages_are_bounded_least_recently_used_first():

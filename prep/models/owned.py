@@ -75,7 +75,12 @@ def batched_user() -> int | None:
 
 
 def versions_of(user_ids) -> int:
-    """Give these users' profiles a new data version (`user_ids`: ids, or a query of them)."""
+    """Give these users' profiles a new data version (`user_ids`: ids, or a query of them).
+
+    Called after the write it stands for: outside a transaction the two commit one after the
+    other, and a page read between them finds the new rows under the old version, where
+    nobody looks once the new version is in. The other order would let a page read between
+    them keep the old rows under the new version, for good."""
     from prep.models.progress import Profile
 
     batched = _batched.get()
@@ -84,23 +89,28 @@ def versions_of(user_ids) -> int:
         if not user_ids:
             return 0
         _note_changed(user_ids)
-    elif batched is not None:
-        return 0
+        profiles = Profile.objects.filter(user_id__in=user_ids)
     else:
+        # Whose rows a query names is not known here: someone's, maybe the batched user's too,
+        # whose new version comes at the end of the batch.
         _note_changed(None)
-    return Profile.objects.filter(user_id__in=user_ids).update(data_version=new_version())
+        profiles = Profile.objects.filter(user_id__in=user_ids).exclude(user_id=batched)
+    return profiles.update(data_version=new_version())
 
 
 def _users_of_rows(model, objs) -> set | models.QuerySet:
     """The users (ids, or a query of them) who own these unsaved or saved rows."""
     first, _, rest = model.owner_path.partition("__")
-    attname = model._meta.get_field(first).attname
-    ids = {getattr(obj, attname) for obj in objs}
+    field = model._meta.get_field(first)
     if not rest:
-        return ids
-    # A row one step away (a session's stage notes): the parent says whose, in a subquery.
-    parent = model._meta.get_field(first).related_model
-    return parent.objects.filter(pk__in=ids).order_by().values(rest)
+        return {getattr(obj, field.attname) for obj in objs}
+    # A row one step away (a session's stage notes): its parent, when at hand, says whose;
+    # else a subquery of the parents does.
+    parent = field.related_model
+    if all(field.is_cached(obj) for obj in objs):
+        attname = parent._meta.get_field(rest).attname
+        return {getattr(getattr(obj, first), attname) for obj in objs}
+    return parent.objects.filter(pk__in={getattr(obj, field.attname) for obj in objs}).values(rest)
 
 
 def _users_of_query(queryset: models.QuerySet) -> models.QuerySet:
@@ -109,19 +119,22 @@ def _users_of_query(queryset: models.QuerySet) -> models.QuerySet:
 
 class UserDataQuerySet(models.QuerySet):
     """Bulk writes of a candidate's rows: each replaces the data version of the users whose
-    rows it touches, in one more query."""
+    rows it touches, right after the write (`versions_of` says why after)."""
 
     def update(self, **kwargs):
+        rows = super().update(**kwargs)
         if set(kwargs) - set(self.model.version_ignores):
             versions_of(_users_of_query(self))
-        return super().update(**kwargs)
+        return rows
 
     update.alters_data = True
 
     def delete(self):
-        # Before the rows go, while the query can still find whose they were.
-        versions_of(_users_of_query(self))
-        return super().delete()
+        # Whose rows they are is read before they go, the new versions given after.
+        owners = set(_users_of_query(self).values_list(self.model.owner_path, flat=True))
+        deleted = super().delete()
+        versions_of(owners)
+        return deleted
 
     delete.alters_data = True
     delete.queryset_only = True
@@ -159,5 +172,8 @@ class UserData(models.Model):
             versions_of(_users_of_rows(type(self), [self]))
 
     def delete(self, *args, **kwargs):
-        versions_of(_users_of_rows(type(self), [self]))
-        return super().delete(*args, **kwargs)
+        # Read now, while the row is here (a parent's query still finds the parent after).
+        owners = _users_of_rows(type(self), [self])
+        deleted = super().delete(*args, **kwargs)
+        versions_of(owners)
+        return deleted

@@ -15,7 +15,6 @@ from django.urls import reverse
 from django.utils.log import log_response
 
 from prep import coach
-from prep.fragments import cached_for_user
 from prep.http import SHARE_HEADERS
 from prep.limits import by_kwarg, over_limit, too_many
 from prep.list_rows import RowRenderer, counters, list_rows, with_rows
@@ -80,31 +79,16 @@ def share_dashboard(request: HttpRequest, link: ShareLink, token: str) -> HttpRe
         context.update(dashboard_context(owner, profile, list_url=_list_url(token), read_only=True))
         context["coach"] = coach.coach_for(owner, profile, readiness=context["readiness"])
     if link.shows_stories:
-        context["stories"] = _kept(profile, "share-stories", owner, _stories)
+        context["stories"] = owner.stories.prefetch_related("focus_areas")
     if link.shows_design_notes:
-        context["design_attempts"] = _kept(profile, "share-design", owner, _design_attempts)
+        written = StageWork.objects.exclude(notes="").select_related("stage")
+        context["design_attempts"] = (
+            DesignAttempt.objects.filter(user=owner)
+            .select_related("prompt")
+            .prefetch_related(Prefetch("work", queryset=written.order_by("stage__position")))
+            .order_by("-created_at")[:10]
+        )
     return render(request, "prep/share_dashboard.html", context)
-
-
-def _kept(profile: Profile | None, name: str, owner, build: Callable) -> list:
-    """What the candidate wrote, kept until their data changes (prep/fragments.py)."""
-    if profile is None:
-        return build(owner)
-    return cached_for_user(name, profile, lambda: build(owner))
-
-
-def _stories(owner) -> list:
-    return list(owner.stories.prefetch_related("focus_areas"))
-
-
-def _design_attempts(owner) -> list:
-    written = StageWork.objects.exclude(notes="").select_related("stage")
-    return list(
-        DesignAttempt.objects.filter(user=owner)
-        .select_related("prompt")
-        .prefetch_related(Prefetch("work", queryset=written.order_by("stage__position")))
-        .order_by("-created_at")[:10]
-    )
 
 
 def _list_url(token: str) -> Callable[[ProblemList], str]:
