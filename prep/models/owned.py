@@ -48,10 +48,10 @@ def _note_changed(user_ids) -> None:
 def one_change_for(user) -> Iterator[None]:
     """Around many writes to one candidate's rows (`user`: the user or their id), such as a tick
     that also logs, schedules and rates, or an import: one new version when they are done,
-    instead of one a write. Inside the writes'
-    transaction, so the new version commits or rolls back with them (`changes_of` opens one).
-    Writes that name other users' rows still replace theirs; a bulk write by query (which may
-    not say whose rows) counts as this candidate's."""
+    instead of one a write. Inside the writes' transaction, so the new version commits or
+    rolls back with them (`changes_of` opens one). Rows written by name (a save, a bulk insert)
+    that are someone else's still give them a new version; a write by query (an update, a
+    delete) counts as this candidate's, and is not read for whose rows it touched."""
     user_id = getattr(user, "pk", user)
     token = _batched.set(user_id)
     try:
@@ -90,11 +90,11 @@ def versions_of(user_ids) -> int:
             return 0
         _note_changed(user_ids)
         profiles = Profile.objects.filter(user_id__in=user_ids)
+    elif batched is not None:
+        return 0  # a write by query in a batch is the batched candidate's (one_change_for)
     else:
-        # Whose rows a query names is not known here: someone's, maybe the batched user's too,
-        # whose new version comes at the end of the batch.
         _note_changed(None)
-        profiles = Profile.objects.filter(user_id__in=user_ids).exclude(user_id=batched)
+        profiles = Profile.objects.filter(user_id__in=user_ids)
     return profiles.update(data_version=new_version())
 
 
@@ -110,7 +110,11 @@ def _users_of_rows(model, objs) -> set | models.QuerySet:
     if all(field.is_cached(obj) for obj in objs):
         attname = parent._meta.get_field(rest).attname
         return {getattr(getattr(obj, first), attname) for obj in objs}
-    return parent.objects.filter(pk__in={getattr(obj, field.attname) for obj in objs}).values(rest)
+    owners = parent.objects.filter(pk__in={getattr(obj, field.attname) for obj in objs})
+    if _batched.get() is not None:
+        # In a batch, rows are written by name: read whose, so someone else's still count.
+        return set(owners.values_list(rest, flat=True))
+    return owners.values(rest)
 
 
 def _users_of_query(queryset: models.QuerySet) -> models.QuerySet:
@@ -130,6 +134,8 @@ class UserDataQuerySet(models.QuerySet):
     update.alters_data = True
 
     def delete(self):
+        if _batched.get() is not None:  # the batched candidate's rows (one_change_for)
+            return super().delete()
         # Whose rows they are is read before they go, the new versions given after.
         owners = set(_users_of_query(self).values_list(self.model.owner_path, flat=True))
         deleted = super().delete()
