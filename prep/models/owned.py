@@ -11,8 +11,9 @@ Every model holding a candidate's rows mixes in `UserData` and has a manager bui
 replaces the version:
 
 - `save()` and `delete()` of one row;
-- a QuerySet's `update()`, `delete()`, `bulk_create()` and `bulk_update()`, through its related
-  managers as well (`user.stories.all().delete()`);
+- a QuerySet's `update()`, `delete()`, `bulk_create()` and `bulk_update()` (which Django
+  writes through `update()`), through its related managers as well
+  (`user.stories.all().delete()`);
 - rows deleted in a cascade from one of the candidate's own rows (a session's stage notes with
   the session) are covered by the delete that started it. A cascade from the catalogue (an admin
   deleting a problem) changes the catalogue's version, which every key holds too; a cascade from
@@ -126,9 +127,14 @@ class UserDataQuerySet(models.QuerySet):
     rows it touches, right after the write (`versions_of` says why after)."""
 
     def update(self, **kwargs):
+        if not set(kwargs) - set(self.model.version_ignores):
+            return super().update(**kwargs)
+        if _batched.get() is not None:  # the batched candidate's rows (one_change_for)
+            return super().update(**kwargs)
+        # Whose rows they are is read first: the update may move them out of its own filter.
+        owners = set(_users_of_query(self).values_list(self.model.owner_path, flat=True))
         rows = super().update(**kwargs)
-        if set(kwargs) - set(self.model.version_ignores):
-            versions_of(_users_of_query(self))
+        versions_of(owners)
         return rows
 
     update.alters_data = True
@@ -151,12 +157,7 @@ class UserDataQuerySet(models.QuerySet):
         versions_of(_users_of_rows(self.model, objs))
         return created
 
-    def bulk_update(self, objs, fields, *args, **kwargs):
-        objs = list(objs)
-        rows = super().bulk_update(objs, fields, *args, **kwargs)
-        if set(fields) - set(self.model.version_ignores):
-            versions_of(_users_of_rows(self.model, objs))
-        return rows
+    # bulk_update() needs nothing of its own: Django writes it through update() above.
 
 
 class UserData(models.Model):
