@@ -48,6 +48,7 @@ from tests.factories import (
     ShareLinkFactory,
     StoryFactory,
 )
+from tests.test_stories import _form as _story_form
 
 pytestmark = pytest.mark.usefixtures("catalog")
 
@@ -436,21 +437,6 @@ def test_ending_a_session_gives_the_pages_a_new_version(pages, alice):
 
 
 # --- Behavioral stories: written, edited, rehearsed, deleted --------------------------------------
-
-
-def _story_form(*areas: str, **fields) -> dict:
-    """The story form as the candidate fills it in: all four parts written."""
-    data = {
-        "title": "Settling the feature-store migration",
-        "situation": "Two teams wanted different schemas.",
-        "task": "Agree on one.",
-        "action": "I ran a design review with both.",
-        "result": "One schema, shipped in a quarter.",
-        "learned": "Write the trade-offs down first.",
-        "focus_areas": list(areas),
-        "state": Story.State.REHEARSED,
-    }
-    return {**data, **fields}
 
 
 def _story(alice, *areas: str, **fields) -> Story:
