@@ -137,3 +137,40 @@ def test_the_problem_page_shows_notes_with_described_images_and_focusable_code(a
 
     assert 'alt="Hash map of seen values"' in html
     assert '<pre tabindex="0"><code>seen = {}' in html
+
+
+# --- Kept HTML --------------------------------------------------------------------------------
+
+
+def test_a_text_seen_before_is_not_rendered_again_and_gives_the_same_html(monkeypatch):
+    from prep.templatetags import prep_tags
+
+    prep_tags._rendered.cache_clear()
+    calls = []
+    real = prep_tags.markdown_lib.markdown
+
+    def counted(text, **options):
+        calls.append(text)
+        return real(text, **options)
+
+    monkeypatch.setattr(prep_tags.markdown_lib, "markdown", counted)
+
+    first = markdown("Use **two towers** <script>x</script>")
+    again = markdown("Use **two towers** <script>x</script>")
+    other = markdown("Use **one tower**")
+
+    assert first == again
+    assert "<strong>two towers</strong>" in first
+    assert "<script" not in first
+    assert "<strong>one tower</strong>" in other
+    assert calls == ["Use **two towers** <script>x</script>", "Use **one tower**"]
+
+
+def test_only_the_last_few_hundred_texts_are_kept():
+    from prep.templatetags import prep_tags
+
+    prep_tags._rendered.cache_clear()
+    for n in range(prep_tags.MARKDOWN_KEPT + 50):
+        markdown(f"note {n}")
+
+    assert prep_tags._rendered.cache_info().currsize == prep_tags.MARKDOWN_KEPT

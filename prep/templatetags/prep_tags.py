@@ -1,3 +1,4 @@
+import functools
 import re
 from datetime import timedelta
 
@@ -30,13 +31,24 @@ def markdown(text: str) -> SafeString:
     Every image gets a text alternative (its alt, else its title, else IMAGE_WITHOUT_ALT), and
     every code block can take keyboard focus, so a block wider than the page can be scrolled
     without a mouse."""
-    html = markdown_lib.markdown(text or "", extensions=["fenced_code", "tables", "sane_lists"])
+    return mark_safe(_rendered(text or ""))
+
+
+# The HTML depends on nothing but the text, so the last few hundred texts' HTML is kept: the
+# mentor's dashboard shows up to seventy notes, each about a millisecond to render. Notes are at
+# most 20,000 characters (forms.NOTES_MAX), so the store stays within a few megabytes.
+MARKDOWN_KEPT = 256
+
+
+@functools.lru_cache(maxsize=MARKDOWN_KEPT)
+def _rendered(text: str) -> str:
+    html = markdown_lib.markdown(text, extensions=["fenced_code", "tables", "sane_lists"])
     html = nh3.clean(
         html,
         link_rel="noopener noreferrer nofollow",
         set_tag_attribute_values={"pre": {"tabindex": "0"}},
     )
-    return mark_safe(_IMG.sub(_with_alt, html))
+    return _IMG.sub(_with_alt, html)
 
 
 def _with_alt(match: re.Match) -> str:
