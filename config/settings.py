@@ -247,16 +247,18 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
-# Django's cache, in the database so every gunicorn worker shares it (rate-limit counts).
-# The table comes from a migration (createcachetable).
+# Django's cache, in the database so every gunicorn worker shares it. The table comes from a
+# migration (createcachetable).
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "prep_cache",
-        # Django culls a third of the entries past MAX_ENTRIES (300 by default), which would
-        # forget rate-limit counts under load.
+        # Django culls a third of the entries past MAX_ENTRIES (300 by default).
         "OPTIONS": {"MAX_ENTRIES": 100_000},
     },
+    # Rate-limit counts: integers in the prep_ratecount table (prep.models.RateCount), each
+    # add or increment one atomic statement, shared by every worker.
+    "ratelimit": {"BACKEND": "prep.ratecount.CounterCache"},
 }
 
 # Rate limits (prep/limits.py, counted by django-ratelimit): "N/period", period s, m, h or d.
@@ -270,10 +272,11 @@ RATE_LIMITS = {
     "share-token": "300/h",  # a mentor's page views on one link
 }
 RATELIMIT_IP_META_KEY = "prep.limits.client_ip"
-# django-ratelimit prefers memcached or Redis, whose increments are atomic; the database
-# cache's are not, so a burst of parallel requests may count a few less than it sends. That is
-# acceptable for these limits, and spares the project a cache server.
-SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+RATELIMIT_USE_CACHE = "ratelimit"
+# django-ratelimit warns about any backend but memcached and Redis. Ours increments atomically
+# in the database (prep/ratecount.py), so parallel requests lose no counts and no cache server
+# is needed.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 
 # Sessions end after SESSION_IDLE_DAYS without a visit, and SESSION_MAX_DAYS after logging in
 # whatever happens (prep.http.SessionLifetimeMiddleware).

@@ -1,8 +1,9 @@
 """Rate limits where abuse is cheap: logging in, signing up, password-reset mail, share pages.
 
-django-ratelimit does the counting, in Django's cache (settings.CACHES: the database by default,
-so every gunicorn worker shares the counts). Each limit is a rate in settings.RATE_LIMITS; a
-request over any of its limits gets a 429 page with Retry-After and is not handled.
+django-ratelimit does the counting, in the "ratelimit" cache (settings.CACHES): counts in the
+database, so every gunicorn worker shares them, each add or increment one atomic statement
+(prep/ratecount.py). Each limit is a rate in settings.RATE_LIMITS; a request over any of its
+limits gets a 429 page with Retry-After and is not handled.
 """
 
 from collections.abc import Callable

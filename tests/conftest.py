@@ -92,19 +92,6 @@ def load_catalogue() -> None:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_rate_limits(request: pytest.FixtureRequest) -> None:
-    """Rate-limit counts live in the database cache, a table no model owns: a transactional
-    test's flush leaves it, so counts from one browser journey's sign-ups would reach the next.
-    Other tests' counts roll back with their transaction."""
-    if not {"transactional_db", "live_server"} & set(request.fixturenames):
-        return
-    request.getfixturevalue("transactional_db")
-    from django.core.cache import cache
-
-    cache.clear()
-
-
-@pytest.fixture(autouse=True)
 def _catalogue_back(request: pytest.FixtureRequest, django_db_blocker) -> None:
     """A transactional test's flush empties the catalogue; whatever test comes next (in any
     order, on any worker) finds it back, committed, before its own transaction starts."""

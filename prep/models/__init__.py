@@ -26,6 +26,7 @@ from prep.models.catalogue import (
     Topic,
 )
 from prep.models.coach import Activity, Rating, Review, ReviewCard, record_activity
+from prep.models.limits import RateCount
 from prep.models.practice import DesignAttempt, MockProblem, MockRound, StageWork, Story, Timed
 from prep.models.progress import (
     SOLVED_STATUSES,
@@ -82,6 +83,7 @@ __all__ = [
     "ProblemList",
     "ProblemProgress",
     "Profile",
+    "RateCount",
     "Rating",
     "Resource",
     "Review",

@@ -22,7 +22,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.management import call_command
 from django.db import connections
 from django.db.backends.base.creation import TEST_DATABASE_PREFIX
@@ -458,18 +458,12 @@ def _is_test_database(connection) -> bool:
     )
 
 
-# The data is built once, for the whole module, so two autouse fixtures that would empty the
-# database after every test using `live_server` are replaced here: pytest-django's helper, and
-# tests/conftest.py's fresh rate limits (the site fixture clears the cache once instead).
+# The data is built once, for the whole module, so pytest-django's autouse helper, which would
+# empty the database after every test using `live_server`, is replaced here.
 
 
 @pytest.fixture(autouse=True)
 def _live_server_helper() -> None:
-    pass
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits() -> None:
     pass
 
 
@@ -481,7 +475,7 @@ def site(django_db_setup, live_server, django_db_blocker, playwright_browser) ->
             pytest.fail(f"{alias} is not a test database; refusing to write to it or flush it")
     # Unblocked for the whole module: the server thread reads and writes the same database.
     with django_db_blocker.unblock():
-        cache.clear()  # rate-limit counts: the database cache is no model's table, flush keeps it
+        caches["ratelimit"].clear()  # the module's many page views count from zero
         ids = _build_data()
         live_server._live_server_modified_settings.enable()  # ALLOWED_HOSTS gains its host
         site = Site(live_server.url, ids, playwright_browser)
@@ -491,9 +485,9 @@ def site(django_db_setup, live_server, django_db_blocker, playwright_browser) ->
             site.close()
             live_server._live_server_modified_settings.disable()
             # As transactional tests leave it: empty, for the next test to fill as it needs.
+            # (Rate-limit counts too: prep_ratecount is a model's table.)
             for alias in connections:
                 call_command("flush", database=alias, interactive=False, verbosity=0)
-            cache.clear()
 
 
 def _report(page_name: str, url: str, variant: str, violations: list[dict]) -> str:
