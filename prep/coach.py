@@ -10,6 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import cached_property
+from typing import NamedTuple
 
 from django.db.models import Avg, Count, Exists, F, OuterRef, Q
 from django.db.models.functions import TruncDate
@@ -18,10 +19,11 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from prep import companies, plan, reviews
+from prep import companies, plan
 from prep.fragments import cached_for_user, cached_fragment
 from prep.models import (
     SOLVED_STATUSES,
+    BreadthQuestion,
     CardDone,
     ChapterDone,
     DesignAttempt,
@@ -187,25 +189,21 @@ def _path_entries(target_company_id, primary_id) -> list[ListEntry]:
     )
 
 
-def _problem_items(user, profile: Profile, company, minutes: dict) -> list[plan.Item]:
+def _problem_items(
+    profile: Profile, company, minutes: dict, statuses: dict[int, str], active: list["CardRow"]
+) -> list[plan.Item]:
     """Roadmap, company list and class-design problems not yet done, each problem once, under
-    the first track of the path that holds it and the best priority any list gives it."""
+    the first track of the path that holds it and the best priority any list gives it.
+    `statuses` are the candidate's, `active` their review cards that still come up."""
     primary = company.primary.pk if company.primary is not None else None
     target = profile.target_company_id
     path = cached_fragment("path-entries", lambda: _path_entries(target, primary), target, primary)
-    statuses = dict(ProblemProgress.objects.filter(user=user).values_list("problem_id", "status"))
     # Solved or set aside: no longer on the plan.
     finished = {Status.SOLVED, Status.NEEDS_REVIEW, Status.SKIPPED}
     done = {problem for problem, status in statuses.items() if status in finished}
     # A problem with a review card that still comes up (an attempt rated Again, a mock not
-    # solved) comes back as a review, so it is not new work as well. A problem's card comes up
-    # while its progress is not set aside (reviews.active, here without a query of its own).
-    cards = ReviewCard.objects.filter(user=user, problem__isnull=False)
-    done.update(
-        problem
-        for problem in cards.values_list("problem_id", flat=True)
-        if problem in statuses and statuses[problem] not in reviews.SET_ASIDE
-    )
+    # solved) comes back as a review, so it is not new work as well.
+    done.update(card.problem_id for card in active if card.problem_id is not None)
     entries = [entry for entry in path if entry.problem_id not in done]
     track_order = {"roadmap": 0, "company": 1, "class_design": 2}
     best: dict[int, tuple] = {}
@@ -427,17 +425,25 @@ def _coach_for(user, profile: Profile, today: date, readiness: "Readiness | None
     else:
         company = companies.lists_of(profile.target_company)
         loop = loop_for(profile)
+    statuses = dict(ProblemProgress.objects.filter(user=user).values_list("problem_id", "status"))
+    cards = card_rows(user)
+    active = active_cards(cards, statuses)
     items = [
         *_learn_items(user),
-        *_problem_items(user, profile, company, minutes),
+        *_problem_items(profile, company, minutes, statuses, active),
         *_design_items(user),
         *_story_items(user),
         *_mock_items(user, profile, today, plan_weeks(profile, today)),
     ]
     day_minutes = round(profile.weekly_hours * 60 / 7)
     until = today + timedelta(days=7 * plan_weeks(profile, today))
-    reserved, reviews_today, waiting = _review_days(user, today, until, minutes, day_minutes)
-    done, done_minutes = done_on(user, profile, today, minutes)
+    reserved, due_today, waiting = _review_days(active, today, until, minutes, day_minutes)
+    done, done_minutes = done_on(user, profile, today, minutes, cards)
+    # Today's cards whole, for their rating forms: one query for those due and those done.
+    whole = ReviewCard.objects.select_related("problem", "story", "question")
+    wanted = [pk for pk, _ in due_today] + [card.pk for card in done]
+    found = whole.in_bulk(wanted) if wanted else {}
+    reviews_today = [(found[pk], each) for pk, each in due_today if pk in found]
     recent = recent_by_round(user, profile, today, minutes)
     interview = profile.interview_date
     given = plan.PlanInput(
@@ -452,7 +458,7 @@ def _coach_for(user, profile: Profile, today: date, readiness: "Readiness | None
     planned = plan.build_plan(items, given)
     # A card due today is listed under Reviews due, not again under Done today.
     listed = {card.pk for card, _ in reviews_today}
-    done = [card for card in done if card.pk not in listed]
+    done = [found[card.pk] for card in done if card.pk not in listed and card.pk in found]
     problems_today = [i.payload.pk for i in planned.today if i.key.startswith("problem:")]
     return Coach(
         profile=profile,
@@ -465,37 +471,78 @@ def _coach_for(user, profile: Profile, today: date, readiness: "Readiness | None
         heatmap=heatmap(user, profile.zone, today),
         estimates=minutes,
         weights=[(ROUND_NAMES[kind], w) for kind, w in given.round_weights.items() if w],
-        statuses=ProblemProgress.objects.statuses(user, problems_today),
+        statuses={pk: statuses[pk] for pk in problems_today if pk in statuses},
     )
 
 
-def _review_days(user, today: date, until: date, minutes: dict, day_minutes: int):
-    """Reviews due today, the minutes reviews take on each day ahead, and how many due reviews
-    wait for the coming days.
+class CardRow(NamedTuple):
+    """A review card as the plan needs it, without its subject: read as a plain row."""
+
+    pk: int
+    problem_id: int | None
+    story_id: int | None
+    question_id: int | None
+    due_on: date
+    difficulty: str | None  # its problem's
+    created_at: datetime
+
+
+def card_rows(user) -> list[CardRow]:
+    """Every review card of the candidate's, as plain rows: one query, which the plan's new
+    work, its reviews and today's work done all read."""
+    fields = ("pk", "problem_id", "story_id", "question_id", "due_on", "problem__difficulty")
+    rows = ReviewCard.objects.filter(user=user).values_list(*fields, "created_at")
+    return [CardRow(*row) for row in rows]
+
+
+def active_cards(cards: list[CardRow], statuses: dict[int, str]) -> list[CardRow]:
+    """Those of `cards` that still come up, as `reviews.active` says, worked out from rows at
+    hand: a story's always, a problem's while its progress (`statuses`) is not set aside, a
+    breadth question's while it is in the bank."""
+    bank = cached_fragment("bank-questions", _bank_questions)
+    return [
+        card
+        for card in cards
+        if card.story_id is not None
+        or (
+            card.problem_id is not None
+            and statuses.get(card.problem_id, SET_ASIDE[0]) not in SET_ASIDE
+        )
+        or (card.question_id is not None and card.question_id in bank)
+    ]
+
+
+def _bank_questions() -> frozenset[int]:
+    """The breadth questions in the bank: active, in an active topic."""
+    active = BreadthQuestion.objects.filter(is_archived=False, topic__is_archived=False)
+    return frozenset(active.values_list("pk", flat=True))
+
+
+def _review_days(active: list[CardRow], today: date, until: date, minutes: dict, day_minutes: int):
+    """The ids of cards due today with their minutes, the minutes reviews take on each day
+    ahead, and how many due reviews wait for the coming days, from the `active` cards.
 
     Reviews take at most half of any day, oldest due first, and a review never moves before
     its due day: a pile of overdue reviews, or a crowded day ahead, spills over into the next
-    days instead of crowding out all new work. Three queries: the cards due as plain rows (a
-    pile of overdue ones can be hundreds), the days ahead as counts, and today's cards whole."""
+    days instead of crowding out all new work."""
     cap = max(1, round(day_minutes * REVIEW_SHARE_OF_DAY))
-    due = reviews.due(user, today)
-    due_rows = list(due.values_list("pk", "problem_id", "problem__difficulty"))
-    ahead = (
-        reviews.active(user)
-        .filter(due_on__gt=today, due_on__lte=until)
-        .values("due_on", "problem__difficulty")
-        .annotate(n=Count("id"))
-        .order_by("due_on")
-    )
-    # (due day, minutes each, how many, the cards when due today)
+    due = sorted((c for c in active if c.due_on <= today), key=lambda c: (c.due_on, c.pk))
+    ahead: dict[tuple[date, str], int] = defaultdict(int)
+    for card in active:
+        if today < card.due_on <= until:
+            ahead[card.due_on, card.difficulty or ""] += 1
+    # (due day, minutes each, how many, the card when due today)
     queue = [
-        (today, _review_minutes_for(difficulty if problem else None, minutes), 1, pk)
-        for pk, problem, difficulty in due_rows
+        (
+            today,
+            _review_minutes_for(card.difficulty if card.problem_id else None, minutes),
+            1,
+            card.pk,
+        )
+        for card in due
     ]
-    for row in ahead:
-        difficulty = row["problem__difficulty"]
-        each = _review_minutes_for(difficulty, minutes)
-        queue.append((row["due_on"], each, row["n"], None))
+    for (due_on, difficulty), count in sorted(ahead.items()):
+        queue.append((due_on, _review_minutes_for(difficulty or None, minutes), count, None))
     reserved: dict[date, int] = defaultdict(int)
     todays: list[tuple[int, int]] = []
     day, used = today, 0
@@ -509,10 +556,7 @@ def _review_days(user, today: date, until: date, minutes: dict, day_minutes: int
             reserved[day] += each
             if day == today and card is not None:
                 todays.append((card, each))
-    whole = ReviewCard.objects.select_related("problem", "story", "question")
-    cards = whole.in_bulk([pk for pk, _ in todays]) if todays else {}
-    listed = [(cards[pk], each) for pk, each in todays if pk in cards]
-    return dict(reserved), listed, len(due_rows) - len(listed)
+    return dict(reserved), todays, len(due) - len(todays)
 
 
 def _review_minutes_for(difficulty: str | None, minutes: dict) -> int:
@@ -564,11 +608,13 @@ def _day_bounds(zone, day: date) -> tuple[datetime, datetime]:
     return start, start + timedelta(days=1)
 
 
-def done_on(user, profile: Profile, day: date, minutes: dict) -> tuple[list[ReviewCard], int]:
-    """The review cards of problems solved and of anything rated on a day, to rate or re-rate
-    them, and the estimated minutes of everything worked on that day: a problem whose status
-    changed at its full estimate, one only reviewed at a review's, a story rehearsed at ten
-    minutes and one written at thirty. Four queries."""
+def done_on(
+    user, profile: Profile, day: date, minutes: dict, cards: list[CardRow]
+) -> tuple[list[CardRow], int]:
+    """Of the candidate's `cards`, those of problems solved and of anything rated on a day, to
+    rate or re-rate them, and the estimated minutes of everything worked on that day: a problem
+    whose status changed at its full estimate, one only reviewed at a review's, a story
+    rehearsed at ten minutes and one written at thirty. Four queries."""
     start, end = _day_bounds(profile.zone, day)
     keys = set(
         Activity.objects.filter(user=user, at__gte=start, at__lt=end).values_list("item", flat=True)
@@ -578,20 +624,22 @@ def done_on(user, profile: Profile, day: date, minutes: dict) -> tuple[list[Revi
         .order_by("created_at")
         .values_list("problem_id", "status")
     )
-    reviewed = Review.objects.filter(card=OuterRef("pk"), reviewed_on=day)
-    solved = [pk for pk, status in changed.items() if status in SOLVED_STATUSES]
+    reviewed = set(
+        Review.objects.filter(card__user=user, reviewed_on=day).values_list("card_id", flat=True)
+    )
+    solved = {pk for pk, status in changed.items() if status in SOLVED_STATUSES}
     # Ticked and then set aside again (an undone tick): not work done today.
     undone = {pk for pk, status in changed.items() if status in SET_ASIDE}
-    cards = list(
-        ReviewCard.objects.filter(user=user)
-        .exclude(problem_id__in=undone)
-        .filter(Q(problem_id__in=solved) | Exists(reviewed))
-        .annotate(reviewed_today=Exists(reviewed))
-        .select_related("problem", "story", "question")
-        .order_by("created_at", "pk")
+    done = sorted(
+        (
+            card
+            for card in cards
+            if card.problem_id not in undone and (card.problem_id in solved or card.pk in reviewed)
+        ),
+        key=lambda card: (card.created_at, card.pk),
     )
-    by_problem = {c.problem_id: c for c in cards if c.problem_id}
-    rehearsed = {c.story_id for c in cards if c.story_id and c.reviewed_today}
+    by_problem = {c.problem_id: c for c in done if c.problem_id}
+    rehearsed = {c.story_id for c in done if c.story_id and c.pk in reviewed}
     problem_ids = [int(k.split(":")[1]) for k in keys if k.startswith("problem:")]
     problem_ids = [pk for pk in problem_ids if pk not in undone]
     total = 0
@@ -610,7 +658,7 @@ def done_on(user, profile: Profile, day: date, minutes: dict) -> tuple[list[Revi
             total += STORY_REHEARSE_MINUTES
         else:
             total += ITEM_MINUTES.get(kind, 0)
-    return cards, total
+    return done, total
 
 
 @dataclass

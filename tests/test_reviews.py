@@ -441,3 +441,44 @@ def test_concurrent_solves_of_a_problem_needing_review_add_one_review(alice):
 
     card = ReviewCard.objects.get(user=alice, problem=problem)
     assert card.reviews.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_plan_picks_out_the_same_active_cards_as_reviews_active(alice, bob, profile):
+    """The coach works out which cards come up from rows it reads anyway (coach.active_cards):
+    it must agree with reviews.active, the one query the other pages use."""
+    from prep.coach import active_cards, card_rows
+    from prep.models import BreadthQuestion, BreadthTopic
+
+    open_topic = BreadthTopic.objects.create(slug="t-open", name="Open", position=91)
+    shut_topic = BreadthTopic.objects.create(slug="t-shut", name="Shut", position=92)
+    shut_topic.is_archived = True
+    shut_topic.save()
+
+    def question(topic, n, **fields):
+        return BreadthQuestion.objects.create(
+            topic=topic, slug=f"{topic.slug}-{n}", title=f"Q {n}", question="Why?", **fields
+        )
+
+    subjects = [{"story": StoryFactory(user=alice)}]
+    for status in [*Status.values, None]:  # every status, and no progress at all
+        problem = ProblemFactory()
+        if status is not None:
+            _kept(alice, problem, status)
+        subjects.append({"problem": problem})
+    subjects += [
+        {"question": question(open_topic, 1)},
+        {"question": question(open_topic, 2, is_archived=True)},
+        {"question": question(shut_topic, 3)},
+    ]
+    for n, subject in enumerate(subjects):
+        ReviewCard.objects.create(user=alice, due_on=days(n - 3), **subject)
+    ReviewCard.objects.create(user=bob, story=StoryFactory(user=bob), due_on=DAY)
+    statuses = dict(alice.problem_progress.values_list("problem_id", "status"))
+
+    found = {card.pk for card in active_cards(card_rows(alice), statuses)}
+
+    expected = set(reviews.active(alice).values_list("pk", flat=True))
+    assert found == expected
+    # The story, the three problems in progress or solved, and the question in the bank.
+    assert len(expected) == 5

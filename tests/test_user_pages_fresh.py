@@ -63,10 +63,10 @@ CONFLICT, RESULTS = "resolving-conflict", "driving-results"
 # A second visit finds the figures kept, with or without progress: measured on SQLite. The
 # candidate's dashboard and Today read the session, the user, the profile, the level's phone
 # screen and the catalogue version. The mentor's reads the link instead of the session and the
-# user, counts the visit against the link's rate limit in the database cache (twelve, four of
-# them savepoints inside a test's transaction) and counts the visit on the link.
+# user, counts the visit against the link's rate limit (two statements, prep/ratecount.py;
+# twelve in Django's database cache before) and counts the visit on the link.
 CANDIDATE_KEPT_QUERIES = 5
-MENTOR_KEPT_QUERIES = 17
+MENTOR_KEPT_QUERIES = 7
 
 
 def _htmx(page: str) -> dict:
