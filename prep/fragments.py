@@ -215,10 +215,17 @@ def cached_for_user(name: str, profile, build: Callable[[], object], *parts) -> 
     return _user_fragments.get((slot, f"{catalogue_version()}:{user_version(profile)}"), build)
 
 
-def cached_query(queryset, evaluate: Callable = list):
+def cached_query(queryset, evaluate: Callable = list, *, key: tuple | None = None):
     """`evaluate(queryset)` (its rows, or say its count) for the current catalogue version, for a
-    query that reads only catalogue rows: keyed by its SQL, so two querysets that ask the same
-    question share one answer. Never pass a query that reads a user's rows."""
+    query that reads only catalogue rows. Never pass a query that reads a user's rows.
+
+    `key` names the question: a name and whatever else tells its variants apart (a list's id),
+    which the query must depend on and nothing more. Without one the query is keyed by its SQL,
+    so two querysets that ask the same question share one answer; but writing the SQL out costs
+    as much as compiling the query (up to a millisecond for a query with joins and subqueries),
+    on every call, so the queries of every page built per candidate name theirs."""
+    if key is not None:
+        return cached_fragment("named-query", lambda: evaluate(queryset), evaluate.__name__, *key)
     try:
         sql = str(queryset.query)
     except EmptyResultSet:

@@ -72,11 +72,14 @@ def solved_problem_ids(user) -> frozenset[int]:
     return frozenset(mine.values_list("problem_id", flat=True))
 
 
-def _tallies(user, entries: QuerySet, key: str, solved: frozenset | None = None) -> dict:
+def _tallies(
+    user, entries: QuerySet, key: str, solved: frozenset | None = None, *, named=None
+) -> dict:
     """Tally entries grouped by `key` (a field of ListEntry): the entries once per catalogue
-    version, the user's solved problems in one query (or `solved`, read already)."""
+    version (`named` as cached_query's key, when the caller can name them), the user's solved
+    problems in one query (or `solved`, read already)."""
     tallies: dict[int, Tally] = defaultdict(Tally)
-    rows = cached_query(entries.values_list(key, "problem__difficulty", "problem_id"))
+    rows = cached_query(entries.values_list(key, "problem__difficulty", "problem_id"), key=named)
     solved = solved_problem_ids(user) if solved is None else solved
     for group, difficulty, problem_id in rows:
         tally = tallies[group]
@@ -91,32 +94,39 @@ def _tallies(user, entries: QuerySet, key: str, solved: frozenset | None = None)
 
 def list_tallies(user, lists=None, *, solved: frozenset | None = None) -> dict[int, Tally]:
     entries = ListEntry.objects.active()
+    named = ("list-tallies", "all")
     if lists is not None:
         entries = entries.filter(problem_list__in=lists)
-    return _tallies(user, entries, "problem_list_id", solved)
+        # A query of lists is named by its SQL: reading its ids would cost a query.
+        named = None if isinstance(lists, QuerySet) else ("list-tallies", *(pl.pk for pl in lists))
+    return _tallies(user, entries, "problem_list_id", solved, named=named)
 
 
 def section_tallies(
     user, problem_list: ProblemList, *, solved: frozenset | None = None
 ) -> dict[int, Tally]:
     entries = ListEntry.objects.active().filter(problem_list=problem_list, section__isnull=False)
-    return _tallies(user, entries, "section_id", solved)
+    return _tallies(user, entries, "section_id", solved, named=("section-tallies", problem_list.pk))
 
 
 def _problem_shares(
-    user, parts: dict[str, QuerySet | None], solved: frozenset | None = None
+    user, parts: dict[str, tuple[QuerySet, tuple] | None], solved: frozenset | None = None
 ) -> dict[str, Tally]:
-    """For each part (some entries, or None for a part with none): its distinct problems, and
-    how many of them the user solved. The problems once per catalogue version; the user's
-    solved problems in one query for all parts (or `solved`, read already)."""
+    """For each part (some entries and the key that names them, or None for a part with none):
+    its distinct problems, and how many of them the user solved. The problems once per
+    catalogue version; the user's solved problems in one query for all parts (or `solved`,
+    read already)."""
     solved = solved_problem_ids(user) if solved is None else solved
     shares = {}
-    for name, entries in parts.items():
-        if entries is None:
+    for name, part in parts.items():
+        if part is None:
             shares[name] = Tally()
             continue
+        entries, key = part
         # `entries` are active, so their problems are too.
-        problems = cached_query(entries.values_list("problem_id", flat=True).distinct(), set)
+        problems = cached_query(
+            entries.values_list("problem_id", flat=True).distinct(), set, key=("shares", *key)
+        )
         shares[name] = Tally(solved=len(problems & solved), total=len(problems))
     return shares
 
@@ -139,7 +149,9 @@ class CardProgress:
 def card_progress(user) -> list[CardProgress]:
     """Chapters done per Learn card; a card without chapters counts as one item: four queries."""
     chapters = LearnChapter.objects.active().filter(card=OuterRef("pk"))
-    cards = cached_query(LearnCard.objects.active().annotate(n_chapters=count_of(chapters)))
+    cards = cached_query(
+        LearnCard.objects.active().annotate(n_chapters=count_of(chapters)), key=("learn-cards",)
+    )
     done = dict(
         ChapterDone.objects.filter(user=user, chapter__in=LearnChapter.objects.active())
         .values_list("chapter__card_id")
@@ -219,11 +231,18 @@ def readiness_for(
         user,
         solved=solved,
         parts={
-            "roadmap": entries.filter(problem_list__kind=ProblemList.Kind.ROADMAP),
-            "company": entries.filter(problem_list=company.primary) if company.primary else None,
-            "design": entries.filter(
-                problem_list__company=profile.target_company,
-                problem_list__kind=ProblemList.Kind.DESIGN,
+            "roadmap": (entries.filter(problem_list__kind=ProblemList.Kind.ROADMAP), ("roadmap",)),
+            "company": (
+                (entries.filter(problem_list=company.primary), ("list", company.primary.pk))
+                if company.primary
+                else None
+            ),
+            "design": (
+                entries.filter(
+                    problem_list__company=profile.target_company,
+                    problem_list__kind=ProblemList.Kind.DESIGN,
+                ),
+                ("design", profile.target_company_id),
             ),
         },
     )
@@ -277,7 +296,9 @@ def _design_score(user) -> tuple[float, int, int]:
     """Each stage scores its best self-rating out of 5 across practice sessions, whether or not
     it was ticked done (a stage done without a rating, or only studied, scores 1); the readiness
     is their average."""
-    stage_ids = cached_query(DesignStage.objects.active().values_list("pk", flat=True))
+    stage_ids = cached_query(
+        DesignStage.objects.active().values_list("pk", flat=True), key=("stage-ids",)
+    )
     worked = Q(is_done=True) | Q(rating__isnull=False)
     best = dict(
         StageWork.objects.filter(worked, attempt__user=user, stage_id__in=stage_ids)
@@ -299,7 +320,7 @@ def _behavioral_score(user) -> tuple[float | None, int, int]:
     """A focus area with a rehearsed story counts fully, one with only drafts counts half; only
     stories whose four STAR parts are written count (a title tagged with every area is not a
     story yet). None until the user has written a story."""
-    areas = cached_query(FocusArea.objects.active().values_list("pk", flat=True))
+    areas = cached_query(FocusArea.objects.active().values_list("pk", flat=True), key=("area-ids",))
     tagged = Story.focus_areas.through.objects.filter(
         story__in=Story.objects.complete().filter(user=user), focusarea_id__in=areas
     )

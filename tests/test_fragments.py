@@ -265,3 +265,29 @@ def test_a_rows_status_form_is_the_same_markup_as_the_template_elsewhere(rf, ali
         return re.sub(r">\s+<", "><", re.sub(r"\s+", " ", html)).strip()
 
     assert normal(python) == normal(template)
+
+
+@pytest.mark.django_db
+def test_a_named_catalogue_query_is_found_again_without_writing_out_its_sql(monkeypatch):
+    """Writing out a query's SQL costs as much as compiling it: a query named by its caller is
+    looked up by that name alone, and one without a name by its SQL."""
+    from django.db.models.sql.compiler import SQLCompiler
+
+    from prep.fragments import cached_query
+
+    compiled = []
+    real = SQLCompiler.as_sql
+
+    def as_sql(self, *args, **kwargs):
+        if self.query.model is Topic:
+            compiled.append(self.query.model)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(SQLCompiler, "as_sql", as_sql)
+    first = cached_query(Topic.objects.order_by("pk"), key=("topics-by-pk",))
+    compiled.clear()
+
+    assert cached_query(Topic.objects.order_by("pk"), key=("topics-by-pk",)) is first
+    assert compiled == []
+    assert cached_query(Topic.objects.order_by("pk")) == first
+    assert compiled  # keyed by its SQL: written out

@@ -157,7 +157,7 @@ class Level(CatalogueItem):
         if "phone_screen" in getattr(self, "_prefetched_objects_cache", {}):
             segments = self.phone_screen.all()
         else:
-            segments = cached_query(self.phone_screen.all())
+            segments = cached_query(self.phone_screen.all(), key=("phone-screen", self.pk))
         return [segment for segment in segments if not segment.is_archived]
 
     @property

@@ -51,7 +51,8 @@ def _dashboard_figures(user, profile: Profile) -> dict:
     lists = cached_query(
         ProblemList.objects.active().filter(
             Q(company__isnull=True) | Q(company=profile.target_company)
-        )
+        ),
+        key=("dashboard-lists", profile.target_company_id),
     )
     tallies = readiness.list_tallies(user, lists, solved=solved)
     roadmap = next((pl for pl in lists if pl.kind == ProblemList.Kind.ROADMAP), None)
@@ -60,7 +61,7 @@ def _dashboard_figures(user, profile: Profile) -> dict:
         by_section = readiness.section_tallies(user, roadmap, solved=solved)
         sections = [
             (section, by_section[section.pk])
-            for section in cached_query(roadmap.sections.active())
+            for section in cached_query(roadmap.sections.active(), key=("sections", roadmap.pk))
             if section.pk in by_section
         ]
     ready = readiness.readiness_for(user, profile, cards, solved=solved)
