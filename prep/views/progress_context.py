@@ -32,9 +32,14 @@ def dashboard_context(
     # One set of figures for the candidate's page and the mentor's copy, whichever comes first.
     figures = cached_for_user("dashboard", profile, lambda: _dashboard_figures(user, profile))
     lists, roadmap = figures["lists"], figures["roadmap"]
+    next_up = []
+    if not read_only:  # A mentor is shown no "next up": it is the candidate's to act on.
+        company = figures["readiness"].company
+        build = lambda: readiness.next_up(user, profile, company=company)  # noqa: E731
+        next_up = cached_for_user("next-up", profile, build)
     return {
         **figures,
-        "next_up": [] if read_only else figures["next_up"],
+        "next_up": next_up,
         "profile": profile,
         "level": profile.target_level,
         "lists": [(pl, tally, list_url(pl)) for pl, tally in lists],
@@ -77,7 +82,6 @@ def _dashboard_figures(user, profile: Profile) -> dict:
         "sections": sections,
         "cards": cards,
         "cards_done": sum(1 for c in cards if c.is_done),
-        "next_up": readiness.next_up(user, profile, company=ready.company),
         "activity": readiness.recent_activity(user),
         # Evaluated now: what is kept must not query again when a later page shows it.
         "mocks": list(mocks.order_by("-started_at")[:5]),
