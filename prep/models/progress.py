@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from prep.models.catalogue import (
@@ -15,7 +15,6 @@ from prep.models.catalogue import (
     LearnCard,
     LearnChapter,
     Level,
-    PhoneScreenSegment,
     Problem,
 )
 from prep.models.coach import record_activity
@@ -24,14 +23,10 @@ from prep.models.owned import UserData, UserDataQuerySet, new_version
 
 class ProfileQuerySet(models.QuerySet):
     def for_user(self, user) -> "Profile | None":
-        """The user's profile with its company, level and the level's phone screen, or None."""
-        segments = PhoneScreenSegment.objects.active()
-        return (
-            self.select_related("target_company", "target_level")
-            .prefetch_related(Prefetch("target_level__phone_screen", queryset=segments))
-            .filter(user=user)
-            .first()
-        )
+        """The user's profile with its company and level, or None. The level's phone screen is
+        read once per catalogue version (Level.phone_screen_segments): prefetching it cost a
+        query, and a millisecond, on every page."""
+        return self.select_related("target_company", "target_level").filter(user=user).first()
 
     # Every write to a profile is a change of the candidate's data (prep/models/owned.py).
     def update(self, **kwargs):
