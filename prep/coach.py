@@ -13,7 +13,6 @@ from functools import cached_property
 from typing import NamedTuple
 
 from django.db.models import Avg, Count, Exists, F, OuterRef, Q
-from django.db.models.functions import TruncDate
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import escape
@@ -438,13 +437,14 @@ def _coach_for(user, profile: Profile, today: date, readiness: "Readiness | None
     day_minutes = round(profile.weekly_hours * 60 / 7)
     until = today + timedelta(days=7 * plan_weeks(profile, today))
     reserved, due_today, waiting = _review_days(active, today, until, minutes, day_minutes)
-    done, done_minutes = done_on(user, profile, today, minutes, cards)
+    activity = activity_days(user, profile.zone, heatmap_start(today))
+    done, done_minutes = done_on(user, profile, today, minutes, cards, activity)
     # Today's cards whole, for their rating forms: one query for those due and those done.
     whole = ReviewCard.objects.select_related("problem", "story", "question")
     wanted = [pk for pk, _ in due_today] + [card.pk for card in done]
     found = whole.in_bulk(wanted) if wanted else {}
     reviews_today = [(found[pk], each) for pk, each in due_today if pk in found]
-    recent = recent_by_round(user, profile, today, minutes)
+    recent = recent_by_round(activity, today, minutes)
     interview = profile.interview_date
     given = plan.PlanInput(
         today=today,
@@ -468,7 +468,7 @@ def _coach_for(user, profile: Profile, today: date, readiness: "Readiness | None
         reviews_waiting=waiting,
         done_today=done,
         done_minutes=done_minutes,
-        heatmap=heatmap(user, profile.zone, today),
+        heatmap=heatmap(activity, today),
         estimates=minutes,
         weights=[(ROUND_NAMES[kind], w) for kind, w in given.round_weights.items() if w],
         statuses={pk: statuses[pk] for pk in problems_today if pk in statuses},
@@ -579,13 +579,14 @@ ROUND_OF_ITEM = {
 }
 
 
-def recent_by_round(user, profile: Profile, today: date, minutes: dict) -> dict[str, int]:
+def recent_by_round(activity: list[tuple[date, str]], today: date, minutes: dict) -> dict[str, int]:
     """Estimated minutes of work per round over the last seven days, today included, for
-    Today to start with the round that is furthest behind. One query."""
-    start, _ = _day_bounds(profile.zone, today - timedelta(days=6))
-    keys = Activity.objects.filter(user=user, at__gte=start).values_list("item", flat=True)
+    Today to start with the round that is furthest behind, from the candidate's `activity`
+    (activity_days)."""
+    since = today - timedelta(days=6)
+    keys = {item for day, item in activity if day >= since}
     found: dict[str, int] = defaultdict(int)
-    for key in set(keys):
+    for key in keys:
         kind = key.split(":", 1)[0]
         each = minutes.get("medium", 28) if kind == "problem" else ITEM_MINUTES.get(kind, 0)
         found[ROUND_OF_ITEM.get(kind, "coding")] += each
@@ -609,16 +610,20 @@ def _day_bounds(zone, day: date) -> tuple[datetime, datetime]:
 
 
 def done_on(
-    user, profile: Profile, day: date, minutes: dict, cards: list[CardRow]
+    user,
+    profile: Profile,
+    day: date,
+    minutes: dict,
+    cards: list[CardRow],
+    activity: list[tuple[date, str]],
 ) -> tuple[list[CardRow], int]:
     """Of the candidate's `cards`, those of problems solved and of anything rated on a day, to
-    rate or re-rate them, and the estimated minutes of everything worked on that day: a problem
-    whose status changed at its full estimate, one only reviewed at a review's, a story
-    rehearsed at ten minutes and one written at thirty. Four queries."""
+    rate or re-rate them, and the estimated minutes of everything worked on that day (in their
+    `activity`, activity_days): a problem whose status changed at its full estimate, one only
+    reviewed at a review's, a story rehearsed at ten minutes and one written at thirty. Three
+    queries."""
     start, end = _day_bounds(profile.zone, day)
-    keys = set(
-        Activity.objects.filter(user=user, at__gte=start, at__lt=end).values_list("item", flat=True)
-    )
+    keys = {item for worked_on, item in activity if worked_on == day}
     changed = dict(
         ProblemEvent.objects.filter(user=user, created_at__gte=start, created_at__lt=end)
         .order_by("created_at")
@@ -732,18 +737,30 @@ class Heatmap:
         return mark_safe("\n".join(rows))
 
 
-def heatmap(user, zone, today: date, weeks: int = HEATMAP_WEEKS) -> Heatmap:
-    """Distinct items worked on per day over the last `weeks` weeks, Monday-first, in the
-    candidate's time zone. One query."""
-    first = today - timedelta(days=today.weekday() + 7 * (weeks - 1))
+def heatmap_start(today: date, weeks: int = HEATMAP_WEEKS) -> date:
+    """The Monday the heatmap starts on: `weeks` weeks of Mondays to Sundays, today's last."""
+    return today - timedelta(days=today.weekday() + 7 * (weeks - 1))
+
+
+def activity_days(user, zone, first: date) -> list[tuple[date, str]]:
+    """(day, item) for everything the candidate worked on since `first`, days in their time
+    zone: one query, which the heatmap, today's work and the week's work all read.
+
+    Rows rather than counts per day from the database: on SQLite, Django converts each row's
+    time zone in Python anyway (TruncDate with a zone), and more slowly than here."""
     start, _ = _day_bounds(zone, first)
-    counts = dict(
-        Activity.objects.filter(user=user, at__gte=start)
-        .annotate(day=TruncDate("at", tzinfo=zone))
-        .values("day")
-        .annotate(n=Count("item", distinct=True))
-        .values_list("day", "n")
-    )
+    rows = Activity.objects.filter(user=user, at__gte=start).values_list("at", "item")
+    return [(at.astimezone(zone).date(), item) for at, item in rows]
+
+
+def heatmap(activity: list[tuple[date, str]], today: date, weeks: int = HEATMAP_WEEKS) -> Heatmap:
+    """Distinct items worked on per day over the last `weeks` weeks, Monday-first, from the
+    candidate's `activity` (activity_days, from heatmap_start)."""
+    first = heatmap_start(today, weeks)
+    items: dict[date, set[str]] = defaultdict(set)
+    for day, item in activity:
+        items[day].add(item)
+    counts = {day: len(found) for day, found in items.items()}
     grid = []
     for w in range(weeks):
         monday = first + timedelta(days=7 * w)
