@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta
 from functools import cached_property
 from typing import NamedTuple
 
-from django.db.models import Avg, Count, Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import escape
@@ -84,19 +84,33 @@ PROBLEM_FIELDS = ("slug", "title", "difficulty", "is_archived", "leetcode_id")
 ROUND_NAMES = {"coding": "coding", "ml_design": "ML system design", "behavioral": "behavioral"}
 
 
-def estimates(user) -> dict[str, int]:
+def progress_rows(user) -> list[tuple[int, str, int]]:
+    """(problem id, status, minutes spent) of each of the candidate's problems: one query, for
+    the estimates, the new work and the statuses Today shows."""
+    rows = ProblemProgress.objects.filter(user=user)
+    return list(rows.values_list("problem_id", "status", "minutes_spent"))
+
+
+def estimates(progress: list[tuple[int, str, int]]) -> dict[str, int]:
     """Minutes per problem by difficulty: the candidate's own average where they recorded
-    enough, else the published estimate. One query."""
-    own = (
-        ProblemProgress.objects.filter(user=user, minutes_spent__gt=0)
-        .values("problem__difficulty")
-        .annotate(n=Count("id"), mean=Avg("minutes_spent"))
-    )
+    enough (in `progress`, progress_rows), else the published estimate."""
+    of = difficulties()
+    spent: dict[str, list[int]] = defaultdict(list)
+    for problem, _, minutes in progress:
+        if minutes and minutes > 0:
+            spent[of.get(problem)].append(minutes)
     found = dict(PROBLEM_MINUTES)
-    for row in own:
-        if row["n"] >= OWN_MINUTES_AFTER and row["problem__difficulty"] in found:
-            found[row["problem__difficulty"]] = max(1, round(row["mean"]))
+    for difficulty, minutes in spent.items():
+        if len(minutes) >= OWN_MINUTES_AFTER and difficulty in found:
+            found[difficulty] = max(1, round(sum(minutes) / len(minutes)))
     return found
+
+
+def difficulties() -> dict[int, str]:
+    """Every problem's difficulty by its id, archived ones too: read once per catalogue
+    version. Shared between requests: read it, never change it."""
+    build = lambda: dict(Problem.objects.values_list("pk", "difficulty"))  # noqa: E731
+    return cached_fragment("difficulties", build)
 
 
 def round_weights(profile: Profile, loop: Loop | None) -> dict[str, float]:
@@ -418,13 +432,14 @@ def coach_for(user, profile: Profile, *, readiness: "Readiness | None" = None) -
 
 
 def _coach_for(user, profile: Profile, today: date, readiness: "Readiness | None") -> "Coach":
-    minutes = estimates(user)
+    progress = progress_rows(user)
+    minutes = estimates(progress)
     if readiness is not None:
         company, loop = readiness.company, readiness.loop
     else:
         company = companies.lists_of(profile.target_company)
         loop = loop_for(profile)
-    statuses = dict(ProblemProgress.objects.filter(user=user).values_list("problem_id", "status"))
+    statuses = {problem: status for problem, status, _ in progress}
     cards = card_rows(user)
     active = active_cards(cards, statuses)
     items = [
@@ -490,9 +505,13 @@ class CardRow(NamedTuple):
 def card_rows(user) -> list[CardRow]:
     """Every review card of the candidate's, as plain rows: one query, which the plan's new
     work, its reviews and today's work done all read."""
-    fields = ("pk", "problem_id", "story_id", "question_id", "due_on", "problem__difficulty")
-    rows = ReviewCard.objects.filter(user=user).values_list(*fields, "created_at")
-    return [CardRow(*row) for row in rows]
+    fields = ("pk", "problem_id", "story_id", "question_id", "due_on", "created_at")
+    rows = ReviewCard.objects.filter(user=user).values_list(*fields)
+    of = difficulties()
+    return [
+        CardRow(pk, problem, story, question, due_on, of.get(problem), created_at)
+        for pk, problem, story, question, due_on, created_at in rows
+    ]
 
 
 def active_cards(cards: list[CardRow], statuses: dict[int, str]) -> list[CardRow]:
@@ -620,7 +639,7 @@ def done_on(
     """Of the candidate's `cards`, those of problems solved and of anything rated on a day, to
     rate or re-rate them, and the estimated minutes of everything worked on that day (in their
     `activity`, activity_days): a problem whose status changed at its full estimate, one only
-    reviewed at a review's, a story rehearsed at ten minutes and one written at thirty. Three
+    reviewed at a review's, a story rehearsed at ten minutes and one written at thirty. Two
     queries."""
     start, end = _day_bounds(profile.zone, day)
     keys = {item for worked_on, item in activity if worked_on == day}
@@ -648,9 +667,11 @@ def done_on(
     problem_ids = [int(k.split(":")[1]) for k in keys if k.startswith("problem:")]
     problem_ids = [pk for pk in problem_ids if pk not in undone]
     total = 0
-    for pk, difficulty in Problem.objects.filter(pk__in=problem_ids).values_list(
-        "pk", "difficulty"
-    ):
+    of = difficulties()
+    for pk in problem_ids:
+        if pk not in of:
+            continue  # a problem since deleted
+        difficulty = of[pk]
         only_reviewed = pk not in changed and pk in by_problem
         total += (
             _review_minutes_for(difficulty, minutes)

@@ -38,6 +38,7 @@ from tests.factories import (
     MockRoundFactory,
     ProblemFactory,
     ProblemListFactory,
+    ProblemProgressFactory,
     ShareLinkFactory,
     StoryFactory,
 )
@@ -49,8 +50,9 @@ pytestmark = pytest.mark.usefixtures("catalog")
 # made on Today writes the status, its review card and activity (about 17 queries), then
 # re-renders Today's panels: measured 41, and 43 once the writes gave a new data version and
 # the panels read it, and 44 once today's review cards were read apart, 42 once the plan read
-# the review cards once, and 40 once it read the activity once (TODAY_QUERIES is 20).
-TODAY_TICK_QUERIES = 40
+# the review cards once, 40 once it read the activity once, and 38 once it read the progress
+# once (TODAY_QUERIES is 18).
+TODAY_TICK_QUERIES = 38
 
 TODAY_URL = reverse("prep:home")
 PLAN_URL = reverse("prep:plan")
@@ -1238,3 +1240,16 @@ def test_a_rating_that_moves_the_status_in_a_list_row_updates_the_row(alice_clie
     assert html.lstrip().startswith('<tr id="problem-two-sum"')
     assert '<option value="solved" selected>' in html
     assert "How did Two Sum go?" in html
+
+
+def test_a_difficultys_estimate_becomes_the_candidates_own_average_once_they_timed_enough(alice):
+    for minutes in [30, 40, 50, 41, 40]:  # five mediums timed: their own average, 40
+        problem = ProblemFactory(difficulty="medium")
+        ProblemProgressFactory(user=alice, problem=problem, minutes_spent=minutes)
+    for minutes in [5, 5, 5, 5, 0, 0]:  # four easies timed (untimed ones do not count)
+        problem = ProblemFactory(difficulty="easy")
+        ProblemProgressFactory(user=alice, problem=problem, minutes_spent=minutes)
+
+    found = coach.estimates(coach.progress_rows(alice))
+
+    assert found == {**coach.PROBLEM_MINUTES, "medium": 40}
