@@ -281,7 +281,12 @@ def test_rotating_gives_a_new_link_and_the_old_one_stops_at_once(alice_client, a
     new = _issued_token(response)
     assert new != old
     assert mentor.get(_dashboard(old)).status_code == 404
-    assert mentor.get(_dashboard(new)).status_code == 200
+    page = mentor.get(_dashboard(new))
+    assert page.status_code == 200
+    # The lists it links to are under the new token: nothing kept from the old page shows.
+    body = page.content.decode()
+    assert reverse("prep:share-list", args=[new, "neetcode-150"]) in body
+    assert old not in body
 
 
 def test_rotating_keeps_the_options(alice_client, alice, alice_e5):
