@@ -355,9 +355,9 @@ class Coach:
     profile: Profile
     today: date
     plan: plan.Plan
-    reviews_today: list[tuple[ReviewCard, int]]
+    due_today: list[tuple[int, int]]  # the ids of the cards due today, with their minutes
     reviews_waiting: int
-    done_today: list
+    done_ids: list[int]  # cards of what was done today, to rate
     done_minutes: int
     heatmap: "Heatmap"
     estimates: dict[str, int] = field(default_factory=dict)
@@ -375,7 +375,24 @@ class Coach:
 
     @property
     def review_minutes(self) -> int:
-        return sum(minutes for _, minutes in self.reviews_today)
+        return sum(minutes for _, minutes in self.due_today)
+
+    @cached_property
+    def _cards(self) -> dict[int, ReviewCard]:
+        """Today's cards whole, for their rating forms: one query for those due and those done,
+        made by the page that shows them (Today), not by others sharing the plan (the
+        mentor's). Read under the same data version as the rest, so the same cards."""
+        wanted = [pk for pk, _ in self.due_today] + self.done_ids
+        whole = ReviewCard.objects.select_related("problem", "story", "question")
+        return whole.in_bulk(wanted) if wanted else {}
+
+    @property
+    def reviews_today(self) -> list[tuple[ReviewCard, int]]:
+        return [(self._cards[pk], each) for pk, each in self.due_today if pk in self._cards]
+
+    @property
+    def done_today(self) -> list[ReviewCard]:
+        return [self._cards[pk] for pk in self.done_ids if pk in self._cards]
 
     @property
     def today_minutes(self) -> int:
@@ -454,11 +471,6 @@ def _coach_for(user, profile: Profile, today: date, readiness: "Readiness | None
     reserved, due_today, waiting = _review_days(active, today, until, minutes, day_minutes)
     activity = activity_days(user, profile.zone, heatmap_start(today))
     done, done_minutes = done_on(user, profile, today, minutes, cards, activity)
-    # Today's cards whole, for their rating forms: one query for those due and those done.
-    whole = ReviewCard.objects.select_related("problem", "story", "question")
-    wanted = [pk for pk, _ in due_today] + [card.pk for card in done]
-    found = whole.in_bulk(wanted) if wanted else {}
-    reviews_today = [(found[pk], each) for pk, each in due_today if pk in found]
     recent = recent_by_round(activity, today, minutes)
     interview = profile.interview_date
     given = plan.PlanInput(
@@ -472,16 +484,15 @@ def _coach_for(user, profile: Profile, today: date, readiness: "Readiness | None
     )
     planned = plan.build_plan(items, given)
     # A card due today is listed under Reviews due, not again under Done today.
-    listed = {card.pk for card, _ in reviews_today}
-    done = [found[card.pk] for card in done if card.pk not in listed and card.pk in found]
+    listed = {pk for pk, _ in due_today}
     problems_today = [i.payload.pk for i in planned.today if i.key.startswith("problem:")]
     return Coach(
         profile=profile,
         today=today,
         plan=planned,
-        reviews_today=reviews_today,
+        due_today=due_today,
         reviews_waiting=waiting,
-        done_today=done,
+        done_ids=[card.pk for card in done if card.pk not in listed],
         done_minutes=done_minutes,
         heatmap=heatmap(activity, today),
         estimates=minutes,
