@@ -790,12 +790,15 @@ def test_saving_other_options_keeps_the_expiry_date(alice_client, alice, alice_e
 
 def test_opted_in_stories_and_design_notes_reach_the_mentor(alice_client, alice, alice_e5, mentor):
     story = StoryFactory(user=alice, title="The schema truce", situation="Two teams disagreed.")
+    first_area, *_, last_area = FocusArea.objects.active()
+    story.focus_areas.add(last_area, first_area)
     attempt = DesignAttemptFactory(
         user=alice, prompt=PracticePrompt.objects.get(slug="people-you-may-follow")
     )
-    StageWorkFactory(
-        attempt=attempt, stage=DesignStage.objects.get(position=1), notes="Ask about **DAU**."
-    )
+    for position, notes in [(3, "Two towers, then a ranker."), (1, "Ask about **DAU**.")]:
+        StageWorkFactory(
+            attempt=attempt, stage=DesignStage.objects.get(position=position), notes=notes
+        )
     token = _issued_token(
         alice_client.post(
             reverse("prep:share-link-create"),
@@ -807,7 +810,10 @@ def test_opted_in_stories_and_design_notes_reach_the_mentor(alice_client, alice,
 
     assert story.title in page
     assert "Two teams disagreed." in page
+    assert f"{first_area.name} · {last_area.name}" in page  # in the catalogue's order
     assert "<strong>DAU</strong>" in page
+    first, third = (DesignStage.objects.get(position=n).name for n in (1, 3))
+    assert page.index(first) < page.index("DAU") < page.index(third) < page.index("Two towers")
 
 
 @pytest.mark.parametrize(
