@@ -12,7 +12,9 @@ from datetime import date, datetime, time, timedelta
 from functools import cached_property
 from typing import NamedTuple
 
+from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models.functions import TruncDate
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import escape
@@ -469,7 +471,8 @@ def _coach_for(user, profile: Profile, today: date, readiness: "Readiness | None
     day_minutes = round(profile.weekly_hours * 60 / 7)
     until = today + timedelta(days=7 * plan_weeks(profile, today))
     reserved, due_today, waiting = _review_days(active, today, until, minutes, day_minutes)
-    activity = activity_days(user, profile.zone, heatmap_start(today))
+    week_start = today - timedelta(days=6)
+    per_day, activity = activity_days(user, profile.zone, heatmap_start(today), week_start)
     done, done_minutes = done_on(user, profile, today, minutes, cards, activity)
     recent = recent_by_round(activity, today, minutes)
     interview = profile.interview_date
@@ -494,7 +497,7 @@ def _coach_for(user, profile: Profile, today: date, readiness: "Readiness | None
         reviews_waiting=waiting,
         done_ids=[card.pk for card in done if card.pk not in listed],
         done_minutes=done_minutes,
-        heatmap=heatmap(activity, today),
+        heatmap=heatmap(per_day, today),
         estimates=minutes,
         weights=[(ROUND_NAMES[kind], w) for kind, w in given.round_weights.items() if w],
         statuses={pk: statuses[pk] for pk in problems_today if pk in statuses},
@@ -612,7 +615,7 @@ ROUND_OF_ITEM = {
 def recent_by_round(activity: list[tuple[date, str]], today: date, minutes: dict) -> dict[str, int]:
     """Estimated minutes of work per round over the last seven days, today included, for
     Today to start with the round that is furthest behind, from the candidate's `activity`
-    (activity_days)."""
+    (activity_days, since six days ago at least)."""
     since = today - timedelta(days=6)
     keys = {item for day, item in activity if day >= since}
     found: dict[str, int] = defaultdict(int)
@@ -774,25 +777,40 @@ def heatmap_start(today: date, weeks: int = HEATMAP_WEEKS) -> date:
     return today - timedelta(days=today.weekday() + 7 * (weeks - 1))
 
 
-def activity_days(user, zone, first: date) -> list[tuple[date, str]]:
-    """(day, item) for everything the candidate worked on since `first`, days in their time
-    zone: one query, which the heatmap, today's work and the week's work all read.
+def activity_days(
+    user, zone, first: date, recent_from: date
+) -> tuple[dict[date, int], list[tuple[date, str]]]:
+    """How many distinct items the candidate worked on each day since `first`, and (day, item)
+    for everything since `recent_from`, days in their time zone: what the heatmap, today's work
+    and the week's work read.
 
-    Rows rather than counts per day from the database: on SQLite, Django converts each row's
-    time zone in Python anyway (TruncDate with a zone), and more slowly than here."""
+    PostgreSQL counts per day itself, in the zone, and the recent rows are a second query. On
+    SQLite Django converts each row's time zone in Python (TruncDate with a zone), more slowly
+    than here, so one query reads the rows and Python counts them."""
     start, _ = _day_bounds(zone, first)
-    rows = Activity.objects.filter(user=user, at__gte=start).values_list("at", "item")
-    return [(at.astimezone(zone).date(), item) for at, item in rows]
-
-
-def heatmap(activity: list[tuple[date, str]], today: date, weeks: int = HEATMAP_WEEKS) -> Heatmap:
-    """Distinct items worked on per day over the last `weeks` weeks, Monday-first, from the
-    candidate's `activity` (activity_days, from heatmap_start)."""
-    first = heatmap_start(today, weeks)
+    mine = Activity.objects.filter(user=user, at__gte=start)
+    if connection.vendor != "sqlite":
+        counts = dict(
+            mine.annotate(day=TruncDate("at", tzinfo=zone))
+            .values("day")
+            .annotate(n=Count("item", distinct=True))
+            .values_list("day", "n")
+        )
+        recent_start, _ = _day_bounds(zone, recent_from)
+        rows = Activity.objects.filter(user=user, at__gte=recent_start).values_list("at", "item")
+        return counts, [(at.astimezone(zone).date(), item) for at, item in rows]
+    found = [(at.astimezone(zone).date(), item) for at, item in mine.values_list("at", "item")]
     items: dict[date, set[str]] = defaultdict(set)
-    for day, item in activity:
+    for day, item in found:
         items[day].add(item)
-    counts = {day: len(found) for day, found in items.items()}
+    counts = {day: len(distinct) for day, distinct in items.items()}
+    return counts, [(day, item) for day, item in found if day >= recent_from]
+
+
+def heatmap(counts: dict[date, int], today: date, weeks: int = HEATMAP_WEEKS) -> Heatmap:
+    """Distinct items worked on per day over the last `weeks` weeks, Monday-first, from the
+    candidate's `counts` per day (activity_days, from heatmap_start)."""
+    first = heatmap_start(today, weeks)
     grid = []
     for w in range(weeks):
         monday = first + timedelta(days=7 * w)

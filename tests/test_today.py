@@ -808,9 +808,10 @@ def test_a_day_counts_distinct_items_of_the_candidate_only(alice_client, alice, 
 
 @pytest.mark.parametrize("zone", ["Europe/London", "Australia/Sydney", "Asia/Kolkata"])
 def test_the_heatmap_counts_each_day_as_the_database_would(alice, bob, zone):
-    """The coach sorts activity into the candidate's days itself (coach.activity_days): the
-    same counts as the database's own TruncDate in that zone, over half a year of items at
-    odd hours, through the clock changes in it, and only the candidate's."""
+    """The coach sorts activity into the candidate's days (coach.activity_days; itself on
+    SQLite): the same counts, and the same week of items, as the database's own TruncDate in
+    that zone, over half a year of items at odd hours, through the clock changes in it, and
+    only the candidate's."""
     from zoneinfo import ZoneInfo
 
     from django.db.models import Count
@@ -826,7 +827,9 @@ def test_the_heatmap_counts_each_day_as_the_database_would(alice, bob, zone):
         + [Activity(user=bob, item="problem:1", at=at) for at in moments[::3]]
     )
 
-    found = coach.heatmap(coach.activity_days(alice, tz, first), today)
+    week = today - timedelta(days=6)
+    counts, recent = coach.activity_days(alice, tz, first, week)
+    found = coach.heatmap(counts, today)
 
     expected = dict(
         Activity.objects.filter(user=alice, at__gte=start)
@@ -835,9 +838,12 @@ def test_the_heatmap_counts_each_day_as_the_database_would(alice, bob, zone):
         .annotate(n=Count("item", distinct=True))
         .values_list("day", "n")
     )
-    counted = {cell.day: cell.count for week in found.weeks for cell in week if cell.count}
+    counted = {cell.day: cell.count for days in found.weeks for cell in days if cell.count}
     assert counted == {day: n for day, n in expected.items() if day <= found.weeks[-1][-1].day}
     assert sum(expected.values()) > 300
+    by_day = Activity.objects.filter(user=alice).annotate(day=TruncDate("at", tzinfo=tz))
+    assert sorted(recent) == sorted(by_day.filter(day__gte=week).values_list("day", "item"))
+    assert recent
 
 
 def test_the_heatmap_is_seven_days_by_twenty_six_weeks(alice_client, alice_e5):
