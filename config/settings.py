@@ -248,7 +248,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 # Django's cache, in the database so every gunicorn worker shares it. The table comes from a
-# migration (createcachetable).
+# migration (createcachetable). Nothing of ours uses it since rate limits moved to their own
+# table; it stays for anything that reaches for the default cache.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",

@@ -377,7 +377,7 @@ class Coach:
 
     @property
     def review_minutes(self) -> int:
-        return sum(minutes for _, minutes in self.due_today)
+        return sum(minutes for _, minutes in self.reviews_today)
 
     @cached_property
     def _cards(self) -> dict[int, ReviewCard]:
@@ -787,22 +787,26 @@ def activity_days(
     PostgreSQL counts per day itself, in the zone, and the recent rows are a second query. On
     SQLite Django converts each row's time zone in Python (TruncDate with a zone), more slowly
     than here, so one query reads the rows and Python counts them."""
-    start, _ = _day_bounds(zone, first)
-    mine = Activity.objects.filter(user=user, at__gte=start)
+    mine = Activity.objects.filter(user=user)
     if connection.vendor != "sqlite":
+        start, _ = _day_bounds(zone, first)
         counts = dict(
-            mine.annotate(day=TruncDate("at", tzinfo=zone))
+            mine.filter(at__gte=start)
+            .annotate(day=TruncDate("at", tzinfo=zone))
             .values("day")
             .annotate(n=Count("item", distinct=True))
             .values_list("day", "n")
         )
         recent_start, _ = _day_bounds(zone, recent_from)
-        rows = Activity.objects.filter(user=user, at__gte=recent_start).values_list("at", "item")
+        rows = mine.filter(at__gte=recent_start).values_list("at", "item")
         return counts, [(at.astimezone(zone).date(), item) for at, item in rows]
-    found = [(at.astimezone(zone).date(), item) for at, item in mine.values_list("at", "item")]
+    start, _ = _day_bounds(zone, min(first, recent_from))
+    rows = mine.filter(at__gte=start).values_list("at", "item")
+    found = [(at.astimezone(zone).date(), item) for at, item in rows]
     items: dict[date, set[str]] = defaultdict(set)
     for day, item in found:
-        items[day].add(item)
+        if day >= first:
+            items[day].add(item)
     counts = {day: len(distinct) for day, distinct in items.items()}
     return counts, [(day, item) for day, item in found if day >= recent_from]
 

@@ -162,10 +162,10 @@ class _Slots(_Kept):
 MAX_FRAGMENTS = 1024
 _fragments = _Kept(MAX_FRAGMENTS)
 # Kept apart, so a crowd of candidates never pushes out the catalogue's list pages, which cost
-# far more to build again. A candidate's plan holds about 150 KB (its heatmap's HTML 28 KB),
-# their dashboard's figures about 40 KB: at most some 30 MB a process, for about a hundred
-# candidates at once.
-MAX_USER_FRAGMENTS = 256
+# far more to build again. A candidate holds three slots: their plan, about 150 KB (its
+# heatmap's HTML 28 KB), their dashboard's figures, about 40 KB, and its "next up", a few KB:
+# at most some 25 MB a process, for about 128 candidates at once.
+MAX_USER_FRAGMENTS = 384
 _user_fragments = _Slots(MAX_USER_FRAGMENTS)
 
 

@@ -20,7 +20,7 @@ It stores integers only (TypeError otherwise): it is a counter store, not a gene
 import datetime
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache, InvalidCacheKey
-from django.db import connections, router
+from django.db import DatabaseError, connections, router, transaction
 from django.utils import timezone
 
 from prep.models import RateCount
@@ -55,12 +55,24 @@ class CounterCache(BaseCache):
             [key, _integer(value), self._expiry(now, timeout), now],
         )
         if written:
-            # A window has just started, so this runs once per key and window, never on a
-            # request that only increments. It stays cheap: `expires` is indexed, and since
-            # every new window sweeps, the rows it finds are only those whose windows ended
-            # since the last sweep, so the table holds live windows and a few just ended.
-            self._execute("DELETE FROM {table} WHERE {expires} <= %s", [now], fetch=False)
+            self._sweep(now)
         return bool(written)
+
+    def _sweep(self, now: datetime.datetime) -> None:
+        """Delete the rows whose windows have ended. A window has just started, so this runs
+        once per key and window, never on a request that only increments. It stays cheap:
+        `expires` is indexed, and since every new window sweeps, the rows it finds are only
+        those whose windows ended since the last sweep, so the table holds live windows and a
+        few just ended.
+
+        Best effort: two sweeps at once on PostgreSQL may lock the same rows in opposite orders,
+        and the database then aborts one. That one gives up (its savepoint rolls back, the count
+        stands) and a later window sweeps instead, rather than the request failing."""
+        try:
+            with transaction.atomic(using=router.db_for_write(RateCount)):
+                self._execute("DELETE FROM {table} WHERE {expires} <= %s", [now], fetch=False)
+        except DatabaseError:
+            pass
 
     def get(self, key, default=None, version=None):
         key = self.make_and_validate_key(key, version=version)

@@ -305,6 +305,20 @@ def test_chapters_done_on_an_archived_card_come_back_with_it(alice, small, cards
 # --- Problems: gone from every list and count ---------------------------------------------------
 
 
+def test_a_candidate_whose_level_was_archived_still_sees_its_phone_screen(alice_client, small):
+    """Archiving a level stops it being offered; a candidate already aiming at it keeps its
+    loop on the dashboard, phone screen and all (a 35-minute one here), and an archived
+    segment of it still leaves."""
+    level = small.profile.target_level
+    PhoneScreenSegmentFactory(level=level, minutes=10, position=2, is_archived=True)
+    level.is_archived = True
+    level.save()
+
+    html = _page(alice_client, reverse("prep:dashboard"))
+
+    assert "Phone screen, 35 minutes" in html
+
+
 def test_an_archived_problem_leaves_the_list_pages_and_their_counts(alice_client, small):
     _tick(alice_client, "anagram-pairs")
     assert _counter(_list_page(alice_client, small.roadmap)) == "1 of 3 solved"
