@@ -418,6 +418,7 @@ class Coach:
             "today": self.today,
             "active_days": self.active_days,
             "zone_name": self.profile.time_zone,
+            "head": self.heatmap.head_html(),
             "body": self.heatmap.body_html(self.today),
         }
         return render_to_string("prep/_heatmap.html", context)
@@ -701,6 +702,10 @@ def done_on(
     return done, total
 
 
+# Month names as the heatmap writes them ("%b" in the C locale), without a strftime a cell.
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
 @dataclass
 class Cell:
     day: date
@@ -709,7 +714,7 @@ class Cell:
 
     @property
     def label(self) -> str:
-        when = f"{self.day.day} {self.day:%b}"
+        when = f"{self.day.day} {MONTHS[self.day.month - 1]}"
         if not self.count:
             return f"No items on {when}"
         return f"{self.count} item{'s' if self.count != 1 else ''} on {when}"
@@ -739,7 +744,7 @@ class Heatmap:
         for n, week in enumerate(self.weeks):
             monday = week[0].day
             starts = n == 0 or any(cell.day.day == 1 for cell in week)
-            month = (week[-1].day if n and week[-1].day.day < 7 else monday).strftime("%b")
+            month = MONTHS[(week[-1].day if n and week[-1].day.day < 7 else monday).month - 1]
             found.append((monday, month if starts else ""))
         return found
 
@@ -749,6 +754,16 @@ class Heatmap:
 
     def active_days(self, since: date) -> int:
         return sum(1 for w in self.weeks for c in w if c.day >= since and c.count)
+
+    def head_html(self) -> str:
+        """The header row, a column a week: written here, as the rows are."""
+        ths = [
+            f'<th scope="col"><span class="visually-hidden">Week of {monday.day} '
+            f'{MONTHS[monday.month - 1]}</span><span aria-hidden="true">{month}</span></th>'
+            for monday, month in self.columns
+        ]
+        # Safe: digits and month names of ours.
+        return mark_safe(f"<tr><td></td>{''.join(ths)}</tr>")
 
     def body_html(self, today: date) -> str:
         """The table's rows, some 180 cells: written here rather than by a template loop, which

@@ -878,6 +878,13 @@ HEATMAP_ROWS_TEMPLATE = (
 )
 
 
+HEATMAP_HEAD_TEMPLATE = (
+    '<tr><td></td>{% for monday, month in heatmap.columns %}<th scope="col"><span '
+    'class="visually-hidden">Week of {{ monday|date:"j M" }}</span><span aria-hidden="true">'
+    "{{ month }}</span></th>{% endfor %}</tr>"
+)
+
+
 def test_the_heatmaps_rows_are_the_markup_the_template_wrote(alice, alice_e5):
     today = alice_e5.today()
     counts = {today: 1, today - timedelta(days=3): 9, today - timedelta(days=40): 3}
@@ -897,6 +904,9 @@ def test_the_heatmaps_rows_are_the_markup_the_template_wrote(alice, alice_e5):
     assert written == expected
     assert "heat-1 is-today" in written  # today's one item, outlined
     assert "heat-4" in written  # the nine-item day three days ago
+    head = Template(HEATMAP_HEAD_TEMPLATE).render(Context({"heatmap": heatmap}))
+    assert heatmap.head_html() == head
+    assert head.count('<th scope="col">') == 26
 
 
 def test_ticking_a_problem_shows_on_todays_cell(alice_client, alice_e5):
