@@ -83,17 +83,23 @@ def test_one_candidates_rows_never_show_anothers_progress(alice_client, bob):
 # --- The catalogue's writes: a new version, new rows --------------------------------------------
 
 
-def test_an_admin_edit_of_a_problem_title_shows_at_once(alice_client, staff_client):
-    _rows(alice_client)
-    problem = Problem.objects.get(slug="two-sum")
+def admin_rename(staff_client, problem: Problem, title: str) -> None:
+    """Rename a problem through the admin's change form, as an admin would."""
     change = reverse("admin:prep_problem_change", args=[problem.pk])
     form = staff_client.get(change).context["adminform"].form
     data = {name: value for name, value in form.initial.items() if value is not None}
-    data.update(title="Two Sum, renamed", topics=[t.pk for t in problem.topics.all()])
+    data.update(title=title, topics=[t.pk for t in problem.topics.all()])
 
     response = staff_client.post(change, data)
 
     assert response.status_code == 302, response.content.decode()[:2000]
+
+
+def test_an_admin_edit_of_a_problem_title_shows_at_once(alice_client, staff_client):
+    _rows(alice_client)
+    problem = Problem.objects.get(slug="two-sum")
+    admin_rename(staff_client, problem, "Two Sum, renamed")
+
     assert ">Two Sum, renamed</a>" in _row(_rows(alice_client), "two-sum")
 
 

@@ -48,6 +48,7 @@ from tests.factories import (
     ShareLinkFactory,
     StoryFactory,
 )
+from tests.test_fragments import admin_rename
 from tests.test_stories import _form as _story_form
 
 pytestmark = pytest.mark.usefixtures("catalog")
@@ -861,14 +862,8 @@ def test_an_admin_renaming_a_problem_renames_it_on_every_page(pages, alice, staf
     assert problem.title in _plan(before.today)
     for page in (before.dashboard, before.mentor):
         assert f"{problem.title}: attempted" in _activity(page)
-    change = reverse("admin:prep_problem_change", args=[problem.pk])
-    form = staff_client.get(change).context["adminform"].form
-    data = {name: value for name, value in form.initial.items() if value is not None}
-    data.update(title="Anagrams, renamed", topics=[t.pk for t in problem.topics.all()])
+    admin_rename(staff_client, problem, "Anagrams, renamed")
 
-    response = staff_client.post(change, data)
-
-    assert response.status_code == 302, response.content.decode()[:2000]
     after = pages.visit()
     assert "Anagrams, renamed" in _plan(after.today)
     assert problem.title not in _plan(after.today)
