@@ -462,12 +462,15 @@ def _coach_for(user, profile: Profile, today: date, readiness: "Readiness | None
     statuses = {problem: status for problem, status, _ in progress}
     cards = card_rows(user)
     active = active_cards(cards, statuses)
+    learn, design, stories, mocks = cached_for_user(
+        "plan-rest", profile, lambda: _rest_items(user, profile, today), today, practice=False
+    )
     items = [
-        *_learn_items(user),
+        *learn,
         *_problem_items(profile, company, minutes, statuses, active),
-        *_design_items(user),
-        *_story_items(user),
-        *_mock_items(user, profile, today, plan_weeks(profile, today)),
+        *design,
+        *stories,
+        *mocks,
     ]
     day_minutes = round(profile.weekly_hours * 60 / 7)
     until = today + timedelta(days=7 * plan_weeks(profile, today))
@@ -502,6 +505,18 @@ def _coach_for(user, profile: Profile, today: date, readiness: "Readiness | None
         estimates=minutes,
         weights=[(ROUND_NAMES[kind], w) for kind, w in given.round_weights.items() if w],
         statuses={pk: statuses[pk] for pk in problems_today if pk in statuses},
+    )
+
+
+def _rest_items(user, profile: Profile, today: date) -> tuple[list[plan.Item], ...]:
+    """The plan's items beyond problems: Learn, design, stories and mocks. They read none of
+    the candidate's practice log, so a status tick leaves them kept."""
+    weeks = plan_weeks(profile, today)
+    return (
+        _learn_items(user),
+        _design_items(user),
+        _story_items(user),
+        _mock_items(user, profile, today, weeks),
     )
 
 

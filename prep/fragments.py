@@ -16,7 +16,8 @@ goes inside `catalogue_change()`, which also keeps a sync of a thousand rows to 
 What is worked out from one candidate's rows (their dashboard's figures, their plan) is kept the
 same way under their data version as well, which every write to their rows replaces
 (prep/models/owned.py), and the candidate's date where a piece depends on the day:
-`cached_for_user`.
+`cached_for_user`. A piece that reads none of their practice log (what a status tick writes) is
+kept under their rest version instead, which a tick leaves as it was.
 """
 
 import contextlib
@@ -162,10 +163,13 @@ class _Slots(_Kept):
 MAX_FRAGMENTS = 1024
 _fragments = _Kept(MAX_FRAGMENTS)
 # Kept apart, so a crowd of candidates never pushes out the catalogue's list pages, which cost
-# far more to build again. A candidate holds three slots: their plan, about 150 KB (its
-# heatmap's HTML 28 KB), their dashboard's figures, about 40 KB, and its "next up", a few KB:
-# at most some 25 MB a process, for about 128 candidates at once.
-MAX_USER_FRAGMENTS = 384
+# far more to build again. A candidate holds up to seven slots (sizes pickled, for the bench's
+# candidate): their plan, about 125 KB (its heatmap's HTML 28 KB), and its items beyond problems,
+# about 55 KB but mostly the same objects; their dashboard's figures, about 20 KB, and those
+# beyond problems, 5 KB; its "next up", 2 KB; and for a link that shows them, the mentor's
+# stories and design notes, 10 to 20 KB each: some 30 MB a process at most, for about 128
+# candidates at once.
+MAX_USER_FRAGMENTS = 896
 _user_fragments = _Slots(MAX_USER_FRAGMENTS)
 
 
@@ -186,33 +190,44 @@ def user_data_changed(user_ids) -> None:
     _read_versions.set({})
 
 
-def user_version(profile) -> str:
-    """The candidate's data version: as their profile was read, unless this request has changed
-    their data since, then read again (one query) and remembered until the next change."""
+def user_version(profile, *, practice: bool = True) -> str:
+    """The candidate's data version (or, with `practice` False, their rest version): as their
+    profile was read, unless this request has changed their data since, then read again (one
+    query) and remembered until the next change."""
     changed = _changed_users.get()
     if profile.user_id not in changed and ANY not in changed:
-        return profile.data_version
+        return profile.data_version if practice else f"rest-{profile.rest_version}"
     read = _read_versions.get()
     if profile.user_id not in read:
         from prep.models import Profile
 
-        version = Profile.objects.filter(pk=profile.pk).values_list("data_version", flat=True)
-        read = {**read, profile.user_id: version.first() or f"gone-{uuid.uuid4().hex}"}
+        versions = Profile.objects.filter(pk=profile.pk).values_list("data_version", "rest_version")
+        gone = f"gone-{uuid.uuid4().hex}"
+        read = {**read, profile.user_id: versions.first() or (gone, gone)}
         _read_versions.set(read)
-    return read[profile.user_id]
+    data, rest = read[profile.user_id]
+    return data if practice else f"rest-{rest}"
 
 
-def cached_for_user(name: str, profile, build: Callable[[], object], *parts) -> object:
+def cached_for_user(
+    name: str, profile, build: Callable[[], object], *parts, practice: bool = True
+) -> object:
     """What `build()` works out from one candidate's rows (and the catalogue), built once per
     version of both in this process; `parts` hold anything else it depends on, such as the
     candidate's date. Only inside a request, where the versions are read once; elsewhere (a
-    command, a shell) it is built every time. The value is shared: never change it."""
+    command, a shell) it is built every time. The value is shared: never change it.
+
+    `practice=False` says `build()` reads none of the candidate's practice log (the models
+    with `in_practice_log`: problem progress and events, review cards and reviews, activity):
+    it is kept under their rest version, so a status tick leaves it kept.
+    tests/test_user_fragments.py holds every such piece to that."""
     from prep.models.owned import batched_user
 
     if not _in_request.get() or profile.pk is None or batched_user() == profile.user_id:
         return build()
     slot = ":".join([name, str(profile.user_id), *map(str, parts)])
-    return _user_fragments.get((slot, f"{catalogue_version()}:{user_version(profile)}"), build)
+    versions = f"{catalogue_version()}:{user_version(profile, practice=practice)}"
+    return _user_fragments.get((slot, versions), build)
 
 
 def cached_query(queryset, evaluate: Callable = list, *, key: tuple | None = None):

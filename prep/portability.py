@@ -88,8 +88,8 @@ KINDS = (
         "user",
         ("interview_date", "hours_per_week", "time_zone", "created_at", "updated_at"),
         ("target_company", "target_level"),
-        # The key this site's cache keeps the candidate's pages under: an import gets a new one.
-        left_out=("data_version",),
+        # The keys this site's cache keeps the candidate's pages under: an import gets new ones.
+        left_out=("data_version", "rest_version"),
     ),
     Kind(
         ProblemProgress,

@@ -6,6 +6,7 @@ the candidate's progress: counts are aggregated in the database, never by loopin
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
@@ -215,15 +216,29 @@ class Readiness:
         return None if self.behavioral is None else round(100 * self.behavioral)
 
 
+class RestScores(NamedTuple):
+    """What readiness takes from the candidate's rows beyond problems: chapters done per Learn
+    card, and the ML design and behavioral scores. None of it reads their practice log."""
+
+    cards: list[CardProgress]
+    design: tuple[float, int, int]
+    behavioral: tuple[float | None, int, int]
+
+
+def rest_scores(user) -> RestScores:
+    return RestScores(card_progress(user), _design_score(user), _behavioral_score(user))
+
+
 def readiness_for(
     user,
     profile: Profile,
-    cards: list[CardProgress] | None = None,
+    rest: RestScores | None = None,
     *,
     solved: frozenset | None = None,
 ) -> Readiness:
     """Readiness per round of the profile's loop, from progress along the study path."""
-    cards = card_progress(user) if cards is None else cards
+    rest = rest_scores(user) if rest is None else rest
+    cards = rest.cards
     learn = sum(c.fraction for c in cards) / len(cards) if cards else 0.0
     company = companies.lists_of(profile.target_company)
     entries = ListEntry.objects.active()
@@ -252,8 +267,8 @@ def readiness_for(
     fractions = {"learn": learn, **{name: tally.fraction for name, tally in parts.items()}}
     coding = sum(weights.get(name, 0) * f for name, f in fractions.items()) / 100
 
-    ml_design, practised, stages_total = _design_score(user)
-    behavioral, areas_covered, areas_total = _behavioral_score(user)
+    ml_design, practised, stages_total = rest.design
+    behavioral, areas_covered, areas_total = rest.behavioral
     loop = loop_for(profile)
 
     return Readiness(

@@ -15,14 +15,23 @@ from django.db.models.signals import m2m_changed
 from django.test.utils import CaptureQueriesContext
 
 from prep import portability
-from prep.fragments import _Kept, _Slots, is_catalogue_model
+from prep.fragments import (
+    CatalogueVersionMiddleware,
+    _Kept,
+    _Slots,
+    cached_for_user,
+    is_catalogue_model,
+)
 from prep.models import (
     Activity,
+    ChapterDone,
     DesignStage,
     FocusArea,
+    LearnChapter,
     MockProblem,
     PracticePrompt,
     Problem,
+    ProblemEvent,
     ProblemProgress,
     Profile,
     Review,
@@ -111,6 +120,10 @@ def _version(profile) -> str:
     return Profile.objects.values_list("data_version", flat=True).get(pk=profile.pk)
 
 
+def _versions(profile) -> tuple[str, str]:
+    return Profile.objects.values_list("data_version", "rest_version").get(pk=profile.pk)
+
+
 def _problem(n=0):
     return Problem.objects.order_by("pk")[n]
 
@@ -147,10 +160,22 @@ def _area():
     return FocusArea.objects.order_by("pk").first()
 
 
-def _many(user):
+def _many(user, beyond=False):
     with changes_of(user):
         ProblemProgressFactory(user=user, problem=_problem(5))
         Activity.objects.bulk_create([Activity(user=user, item="problem:5")])
+        if beyond:
+            StoryFactory(user=user)
+
+
+def _in_one_change(user, write):
+    with changes_of(user):
+        write()
+
+
+def _titled(story):
+    story.title = "in bulk"
+    return story
 
 
 def _nothing(user):
@@ -272,20 +297,114 @@ WRITES = {
         lambda link: _saved(link, shows_stories=True),
     ),
     "one change for many writes": (_nothing, lambda a: _many(a)),
+    # Beyond the practice log, each way to write.
+    "save a story again": (lambda a: StoryFactory(user=a), lambda story: _saved(story, title="B")),
+    "update stories by query": (
+        lambda a: StoryFactory(user=a).user,
+        lambda a: Story.objects.filter(user=a).update(title="B"),
+    ),
+    "delete a story": (lambda a: StoryFactory(user=a), lambda story: story.delete()),
+    "create chapters done in bulk": (
+        _nothing,
+        lambda a: ChapterDone.objects.bulk_create(
+            [ChapterDone(user=a, chapter=LearnChapter.objects.first())]
+        ),
+    ),
+    "update stories in bulk": (
+        lambda a: StoryFactory(user=a),
+        lambda story: Story.objects.bulk_update([_titled(story)], ["title"]),
+    ),
+    "one change for a tick and a story": (_nothing, lambda a: _many(a, beyond=True)),
+    "one change for an update by query beyond the log": (
+        lambda a: StoryFactory(user=a).user,
+        lambda a: _in_one_change(a, lambda: Story.objects.filter(user=a).update(title="B")),
+    ),
+    "one change for a delete by query in the log": (
+        lambda a: ProblemProgressFactory(user=a).user,
+        lambda a: _in_one_change(a, lambda: ProblemProgress.objects.filter(user=a).delete()),
+    ),
+    "one change for clearing a focus area's stories": (
+        lambda a: StoryFactory(user=a, focus_areas=[_area()]).user,
+        lambda a: _in_one_change(a, lambda: _area().stories.clear()),
+    ),
+    "one change inside another": (
+        _nothing,
+        lambda a: _in_one_change(a, lambda: _in_one_change(a, lambda: StoryFactory(user=a))),
+    ),
+}
+
+# The writes that touch only the practice log, what a status tick writes: they leave the rest
+# version as it was. Every other write replaces both versions.
+PRACTICE_LOG_ONLY = {
+    "save a new row",
+    "save a row again",
+    "save some fields",
+    "delete a row",
+    "update by query",
+    "delete by query",
+    "create in bulk",
+    "create in bulk, already there",
+    "update in bulk",
+    "review a card",
+    "delete a card's reviews by query",
+    "log activity",
+    "one change for many writes",
+    "one change for a delete by query in the log",
 }
 
 
-@pytest.mark.parametrize(("prepare", "write"), WRITES.values(), ids=WRITES.keys())
+@pytest.mark.parametrize("name", WRITES)
 def test_each_kind_of_write_gives_its_owner_a_new_version_and_no_one_else(
-    prepare, write, alice, alice_p, bob_p
+    name, alice, alice_p, bob_p
 ):
+    prepare, write = WRITES[name]
     made = prepare(alice)
-    before, bobs = _version(alice_p), _version(bob_p)
+    before, bobs = _versions(alice_p), _versions(bob_p)
 
     write(made)
 
-    assert _version(alice_p) != before
-    assert _version(bob_p) == bobs
+    data, rest = _versions(alice_p)
+    assert data != before[0]
+    if name in PRACTICE_LOG_ONLY:
+        assert rest == before[1], "a write to the practice log alone gave a new rest version"
+    else:
+        assert rest != before[1], "a write beyond the practice log left the rest version"
+    assert _versions(bob_p) == bobs
+
+
+def test_the_practice_log_is_what_a_status_tick_writes():
+    in_log = {model for model in _prep_models_of_users() if model.in_practice_log}
+    assert in_log == {ProblemProgress, ProblemEvent, ReviewCard, Review, Activity}
+
+
+@pytest.mark.parametrize(
+    ("write", "rest_built_again"),
+    [
+        pytest.param(lambda a: StoryFactory(user=a), True, id="a-story"),
+        pytest.param(
+            lambda a: ProblemProgressFactory(user=a, problem=_problem()), False, id="a-tick"
+        ),
+    ],
+)
+def test_a_piece_asked_for_after_a_write_in_the_same_request_is_not_the_one_from_before(
+    alice, alice_p, write, rest_built_again
+):
+    """A page that writes, then shows what it keeps, with the profile it read before the write:
+    the versions are read again, so what was kept before the write is not found."""
+
+    def view(request):
+        profile = Profile.objects.get(pk=alice_p.pk)
+        kept = lambda name, value, **practice: cached_for_user(  # noqa: E731
+            name, profile, lambda: value, **practice
+        )
+        before = kept("all", "before"), kept("rest", "before", practice=False)
+        write(alice)
+        return before, (kept("all", "after"), kept("rest", "after", practice=False))
+
+    before, after = CatalogueVersionMiddleware(view)(None)
+
+    assert before == ("before", "before")
+    assert after == ("after", "after" if rest_built_again else "before")
 
 
 def test_a_mentors_visit_leaves_the_version_as_it_was(alice, alice_p):

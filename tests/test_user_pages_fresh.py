@@ -15,6 +15,7 @@ from datetime import timedelta
 from html import escape, unescape
 
 import pytest
+from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, connection, transaction
 from django.test import Client
@@ -27,10 +28,12 @@ from prep.models import (
     BreadthQuestion,
     Company,
     DesignAttempt,
+    DesignStage,
     FocusArea,
     LearnChapter,
     Level,
     MockRound,
+    PracticePrompt,
     Problem,
     ProblemProgress,
     Profile,
@@ -41,11 +44,15 @@ from prep.models import (
 )
 from prep.models.owned import UserData
 from tests.factories import (
+    ChapterDoneFactory,
+    DesignAttemptFactory,
     LearnCardFactory,
     ProblemEventFactory,
     ProblemProgressFactory,
     ProfileFactory,
     ShareLinkFactory,
+    StageStudiedFactory,
+    StageWorkFactory,
     StoryFactory,
 )
 from tests.test_fragments import admin_rename
@@ -66,7 +73,8 @@ CONFLICT, RESULTS = "resolving-conflict", "driving-results"
 # version (the level's phone screen, a fifth, is kept with the catalogue since the profile
 # stopped prefetching it). The mentor's reads the link instead of the session and the
 # user, counts the visit against the link's rate limit (two statements, prep/ratecount.py;
-# twelve in Django's database cache before) and counts the visit on the link.
+# twelve in Django's database cache before) and counts the visit on the link; the stories and
+# design notes its link shows are kept too (four queries more before).
 CANDIDATE_KEPT_QUERIES = 4
 MENTOR_KEPT_QUERIES = 6
 
@@ -128,7 +136,8 @@ class Pages:
 
 @pytest.fixture
 def link(alice, alice_e5) -> ShareLink:
-    return ShareLinkFactory(user=alice)
+    """A link that shows everything, so the mentor's page keeps stories and design notes too."""
+    return ShareLinkFactory(user=alice, shows_stories=True, shows_design_notes=True)
 
 
 @pytest.fixture
@@ -208,6 +217,16 @@ def _today_cell(html: str) -> str:
 def _recent_mocks(html: str) -> str:
     found = re.search(r'<ul class="activity mock-history">.*?</ul>', html, re.S)
     return _text(found.group(0)) if found else ""
+
+
+def _stories_shown(html: str) -> str:
+    """The mentor's section of the candidate's stories, as text."""
+    return _text(_section(html, "stories-title"))
+
+
+def _design_notes_shown(html: str) -> str:
+    """The mentor's section of the candidate's design write-ups, as text."""
+    return _text(_section(html, "design-title"))
 
 
 def _first_planned_problem(html: str) -> Problem:
@@ -392,6 +411,8 @@ def test_saving_a_stages_work_on_a_prompt_shows_on_every_page(pages, alice_e5):
 
     assert response.status_code == 200
     after = pages.visit()
+    assert "Who follows whom, and why." not in before.mentor
+    assert "Who follows whom, and why." in _design_notes_shown(after.mentor)
     # Rated 4 of 5 on one stage of seven.
     assert "Stages practised so far: 1 of 7." in _text(after.dashboard)
     assert _readiness(after.dashboard, "ml-design") == "11%"
@@ -457,6 +478,8 @@ def test_writing_a_story_shows_on_every_page(pages):
 
     assert "Saved “Settling the feature-store migration”." in response.content.decode()
     after = pages.visit()
+    assert "Settling the feature-store migration" not in before.mentor
+    assert "Settling the feature-store migration" in _stories_shown(after.mentor)
     # One rehearsed story covers one focus area of five.
     assert _readiness(after.dashboard, "behavioral") == "20%"
     assert _readiness(after.mentor, "behavioral") == "20%"
@@ -541,6 +564,8 @@ def test_deleting_a_story_shows_on_every_page(pages, alice):
 
     assert "Deleted “The schema truce”." in response.content.decode()
     after = pages.visit()
+    assert "The schema truce" in _stories_shown(before.mentor)
+    assert "The schema truce" not in after.mentor
     assert _readiness(after.dashboard, "behavioral") == "Not started"
     assert _readiness(after.mentor, "behavioral") == "Not started"
     assert "Write a story on resolving conflict" in _plan(after.today)
@@ -824,11 +849,20 @@ def test_a_time_zone_shows_on_today_and_the_mentors_page(pages, alice_e5, same_d
 # --- The mentor's link: what it shows -------------------------------------------------------------
 
 
-def test_the_share_options_show_and_hide_stories_on_the_mentors_page(pages, alice):
+def test_the_share_options_hide_and_show_stories_on_the_mentors_page(pages, alice):
     _story(alice, CONFLICT, state=Story.State.REHEARSED)
     settings_page = reverse("prep:settings")
-    assert "The schema truce" not in pages.mentor()
+    assert "The schema truce" in pages.mentor()
     pages.visit()
+
+    hidden = pages.client.post(
+        reverse("prep:share-link-options"), {"expiry_days": "0"}, **_htmx(settings_page)
+    )
+
+    assert hidden.status_code == 200
+    page = pages.mentor()
+    assert "Behavioral stories" not in page
+    assert "The schema truce" not in page
 
     shown = pages.client.post(
         reverse("prep:share-link-options"),
@@ -840,15 +874,6 @@ def test_the_share_options_show_and_hide_stories_on_the_mentors_page(pages, alic
     page = pages.mentor()
     assert "Behavioral stories" in page
     assert "The schema truce" in page
-
-    hidden = pages.client.post(
-        reverse("prep:share-link-options"), {"expiry_days": "0"}, **_htmx(settings_page)
-    )
-
-    assert hidden.status_code == 200
-    page = pages.mentor()
-    assert "Behavioral stories" not in page
-    assert "The schema truce" not in page
     pages.assert_as_built_afresh()
 
 
@@ -1264,3 +1289,104 @@ def test_a_second_visit_finds_the_page_kept(pages, alice, alice_e5, page, progre
     budget = MENTOR_KEPT_QUERIES if page == "mentor" else CANDIDATE_KEPT_QUERIES
     assert len(queries) <= budget, "\n".join(q["sql"] for q in queries)
     assert _without_csrf(second) == _without_csrf(first)
+
+
+# --- What a status tick leaves kept ---------------------------------------------------------------
+
+
+def _practice_log_tables() -> set[str]:
+    models = apps.get_app_config("prep").get_models()
+    return {m._meta.db_table for m in models if issubclass(m, UserData) and m.in_practice_log}
+
+
+@pytest.fixture
+def rest_builds(monkeypatch) -> list[tuple[str, list[str]]]:
+    """Each piece built under a candidate's rest version (`practice=False`, prep/fragments.py):
+    its name, and the SQL it ran."""
+    built = []
+    keep = fragments._user_fragments.get
+
+    def get(key, build):
+        slot, versions = key
+        if ":rest-" not in versions:
+            return keep(key, build)
+
+        def traced():
+            with CaptureQueriesContext(connection) as queries:
+                value = build()
+            built.append((slot.split(":")[0], [query["sql"] for query in queries]))
+            return value
+
+        return keep(key, traced)
+
+    monkeypatch.setattr(fragments._user_fragments, "get", get)
+    return built
+
+
+def _work_on_everything(alice, profile: Profile) -> None:
+    """Rows of every kind the pages show, practice log and beyond."""
+    _some_progress(alice, profile)
+    chapter = LearnChapter.objects.order_by("pk").first()
+    ChapterDoneFactory(user=alice, chapter=chapter)
+    StageStudiedFactory(user=alice, stage=DesignStage.objects.order_by("position").first())
+    attempt = DesignAttemptFactory(user=alice, prompt=PracticePrompt.objects.get(slug=PROMPT))
+    StageWorkFactory(attempt=attempt, stage=DesignStage.objects.order_by("position").last())
+    _story(alice, RESULTS, state=Story.State.DRAFTED)
+
+
+REST_PIECES = {"plan-rest", "figures-rest", "mentor-stories", "mentor-design"}
+
+
+def test_what_is_kept_past_a_tick_reads_none_of_the_practice_log(
+    pages, alice, alice_e5, rest_builds
+):
+    _work_on_everything(alice, alice_e5)
+
+    pages.visit()
+
+    assert {name for name, _ in rest_builds} == REST_PIECES
+    tables = _practice_log_tables()
+    assert "prep_problemprogress" in tables
+    for name, statements in rest_builds:
+        assert statements, f"{name} read nothing: a piece with no rows to read proves nothing"
+        for sql in statements:
+            read = {table for table in tables if f'"{table}"' in sql}
+            assert not read, f"{name} reads the practice log ({', '.join(read)}): {sql}"
+
+
+@pytest.mark.parametrize(
+    ("write", "solved"),
+    [
+        pytest.param({"problem": "climbing-stairs", "status": "solved"}, 1, id="solved"),
+        pytest.param({"problem": "two-sum", "status": "attempted"}, -1, id="back-to-attempted"),
+    ],
+)
+def test_a_status_tick_leaves_what_it_does_not_change_kept(
+    pages, alice, alice_e5, rest_builds, write, solved
+):
+    _work_on_everything(alice, alice_e5)
+    before = pages.visit()
+    built = len(rest_builds)
+    assert built == len(REST_PIECES)
+
+    response = pages.client.post(STATUS_URL, write, **_htmx(DASHBOARD))
+
+    assert response.status_code == 200
+    after = pages.visit()
+    assert rest_builds[built:] == [], "a tick built again what only the rest of the data says"
+    assert _solved(after.mentor) == _solved(before.mentor) + solved
+    assert _solved(after.dashboard) == _solved(before.dashboard) + solved
+    pages.assert_as_built_afresh()
+
+
+def test_rating_a_review_leaves_what_it_does_not_change_kept(pages, alice, alice_e5, rest_builds):
+    _work_on_everything(alice, alice_e5)
+    pages.visit()
+    built = len(rest_builds)
+
+    response = pages.client.post(RATE_URL, {"problem": "two-sum", "rating": "good"}, **_htmx(TODAY))
+
+    assert response.status_code == 200
+    pages.visit()
+    assert rest_builds[built:] == []
+    pages.assert_as_built_afresh()

@@ -26,6 +26,8 @@ class ReviewCard(UserData):
     """Something a candidate reviews on a spaced schedule: a problem they solved, a story, or an
     ML breadth question."""
 
+    in_practice_log = True
+
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_cards"
     )
@@ -84,6 +86,8 @@ class ReviewCard(UserData):
 class Review(UserData):
     """One rated attempt at a review card; a card has at most one per day."""
 
+    in_practice_log = True
+
     class Source(models.TextChoices):
         RATED = "rated", "Rated"
         SOLVED = "solved", "Marked solved"
@@ -116,6 +120,8 @@ class Review(UserData):
 class Activity(UserData):
     """A moment a candidate worked on one item (a problem, chapter, stage, prompt, story, mock):
     what the activity heatmap counts, distinct items per day in the candidate's time zone."""
+
+    in_practice_log = True
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="activity"

@@ -5,6 +5,11 @@ by every write to any of their rows, in the same transaction as the write. Pages
 work out from a candidate's rows under that version (prep/fragments.py `cached_for_user`), so a
 page built before a write can never be found after it: the write made a new key.
 
+A second token, `Profile.rest_version`, is replaced by every write but those to their practice
+log: the models that say `in_practice_log = True` (problem progress and its events, review cards
+and their reviews, the activity log), which are what a status tick writes. What is worked out
+from the rest alone (Learn, design, stories, mocks) is kept under it, so it outlives a tick.
+
 Every model holding a candidate's rows mixes in `UserData` and has a manager built on
 `UserDataQuerySet`, and says in `owner_path` how a row leads to its user (`"user"`, or
 `"attempt__user"` for a design session's stage notes). Then every way the ORM writes such a row
@@ -30,7 +35,17 @@ from collections.abc import Iterator
 
 from django.db import models, transaction
 
-# Inside one_change_for(): the user whose rows are all being written, at once.
+
+class _Batch:
+    """The writes under way in one_change_for(): whose rows, and whether any is beyond the
+    practice log (then the rest version is replaced too)."""
+
+    def __init__(self, user_id):
+        self.user_id = user_id
+        self.rest = False
+
+
+# Inside one_change_for(): the batch whose rows are all being written, at once.
 _batched = contextvars.ContextVar("user_data_batched", default=None)
 
 
@@ -53,13 +68,13 @@ def one_change_for(user) -> Iterator[None]:
     rolls back with them (`changes_of` opens one). Rows written by name (a save, a bulk insert)
     that are someone else's still give them a new version; a write by query (an update, a
     delete) counts as this candidate's, and is not read for whose rows it touched."""
-    user_id = getattr(user, "pk", user)
-    token = _batched.set(user_id)
+    batch = _Batch(getattr(user, "pk", user))
+    token = _batched.set(batch)
     try:
         yield
     finally:
         _batched.reset(token)
-    versions_of({user_id})
+    versions_of({batch.user_id}, rest=batch.rest)
 
 
 @contextlib.contextmanager
@@ -72,11 +87,23 @@ def changes_of(user) -> Iterator[None]:
 def batched_user() -> int | None:
     """The candidate whose writes are under way in `one_change_for`, if any: what is worked out
     from their rows now must not be kept, as their new version is not given yet."""
-    return _batched.get()
+    batch = _batched.get()
+    return batch.user_id if batch is not None else None
 
 
-def versions_of(user_ids) -> int:
-    """Give these users' profiles a new data version (`user_ids`: ids, or a query of them).
+def _in_batch(model) -> bool:
+    """Whether a write by query to `model` is the batched candidate's (one_change_for), noted in
+    the batch; False outside one."""
+    batch = _batched.get()
+    if batch is None:
+        return False
+    batch.rest = batch.rest or not model.in_practice_log
+    return True
+
+
+def versions_of(user_ids, *, rest: bool = True) -> int:
+    """Give these users' profiles a new data version (`user_ids`: ids, or a query of them), and
+    a new rest version unless `rest` is False: the write was to their practice log only.
 
     Called after the write it stands for: outside a transaction the two commit one after the
     other, and a page read between them finds the new rows under the old version, where
@@ -84,19 +111,27 @@ def versions_of(user_ids) -> int:
     them keep the old rows under the new version, for good."""
     from prep.models.progress import Profile
 
-    batched = _batched.get()
+    batch = _batched.get()
     if isinstance(user_ids, set | frozenset | list | tuple):
-        user_ids = {pk for pk in user_ids if pk is not None and pk != batched}
+        user_ids = {pk for pk in user_ids if pk is not None}
+        if batch is not None and batch.user_id in user_ids:
+            user_ids.discard(batch.user_id)
+            batch.rest = batch.rest or rest
         if not user_ids:
             return 0
         _note_changed(user_ids)
         profiles = Profile.objects.filter(user_id__in=user_ids)
-    elif batched is not None:
-        return 0  # a write by query in a batch is the batched candidate's (one_change_for)
+    elif batch is not None:
+        # A write by query in a batch is the batched candidate's (one_change_for).
+        batch.rest = batch.rest or rest
+        return 0
     else:
         _note_changed(None)
         profiles = Profile.objects.filter(user_id__in=user_ids)
-    return profiles.update(data_version=new_version())
+    versions = {"data_version": new_version()}
+    if rest:
+        versions["rest_version"] = new_version()
+    return profiles.update(**versions)
 
 
 def _users_of_rows(model, objs) -> set | models.QuerySet:
@@ -129,23 +164,23 @@ class UserDataQuerySet(models.QuerySet):
     def update(self, **kwargs):
         if not set(kwargs) - set(self.model.version_ignores):
             return super().update(**kwargs)
-        if _batched.get() is not None:  # the batched candidate's rows (one_change_for)
+        if _in_batch(self.model):  # the batched candidate's rows (one_change_for)
             return super().update(**kwargs)
         # Whose rows they are is read first: the update may move them out of its own filter.
         owners = set(_users_of_query(self).values_list(self.model.owner_path, flat=True))
         rows = super().update(**kwargs)
-        versions_of(owners)
+        versions_of(owners, rest=not self.model.in_practice_log)
         return rows
 
     update.alters_data = True
 
     def delete(self):
-        if _batched.get() is not None:  # the batched candidate's rows (one_change_for)
+        if _in_batch(self.model):  # the batched candidate's rows (one_change_for)
             return super().delete()
         # Whose rows they are is read before they go, the new versions given after.
         owners = set(_users_of_query(self).values_list(self.model.owner_path, flat=True))
         deleted = super().delete()
-        versions_of(owners)
+        versions_of(owners, rest=not self.model.in_practice_log)
         return deleted
 
     delete.alters_data = True
@@ -154,7 +189,7 @@ class UserDataQuerySet(models.QuerySet):
     def bulk_create(self, objs, *args, **kwargs):
         objs = list(objs)
         created = super().bulk_create(objs, *args, **kwargs)
-        versions_of(_users_of_rows(self.model, objs))
+        versions_of(_users_of_rows(self.model, objs), rest=not self.model.in_practice_log)
         return created
 
     # bulk_update() needs nothing of its own: Django writes it through update() above.
@@ -168,6 +203,8 @@ class UserData(models.Model):
     # Fields no page keeps anything of (a share link's visit count): writing only these
     # leaves the version as it was.
     version_ignores: tuple[str, ...] = ()
+    # Part of the practice log a status tick writes: a write leaves the rest version as it was.
+    in_practice_log = False
 
     class Meta:
         abstract = True
@@ -176,11 +213,11 @@ class UserData(models.Model):
         super().save(*args, **kwargs)
         fields = kwargs.get("update_fields")
         if fields is None or set(fields) - set(self.version_ignores):
-            versions_of(_users_of_rows(type(self), [self]))
+            versions_of(_users_of_rows(type(self), [self]), rest=not self.in_practice_log)
 
     def delete(self, *args, **kwargs):
         # Read now, while the row is here (a parent's query still finds the parent after).
         owners = _users_of_rows(type(self), [self])
         deleted = super().delete(*args, **kwargs)
-        versions_of(owners)
+        versions_of(owners, rest=not self.in_practice_log)
         return deleted

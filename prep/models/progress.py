@@ -28,10 +28,11 @@ class ProfileQuerySet(models.QuerySet):
         query, and a millisecond, on every page."""
         return self.select_related("target_company", "target_level").filter(user=user).first()
 
-    # Every write to a profile is a change of the candidate's data (prep/models/owned.py).
+    # Every write to a profile is a change of the candidate's data (prep/models/owned.py),
+    # beyond their practice log too.
     def update(self, **kwargs):
         if "data_version" not in kwargs:  # else it is prep/models/owned.py giving a new one
-            kwargs["data_version"] = new_version()
+            kwargs.update(data_version=new_version(), rest_version=new_version())
             _changed(None)
         return super().update(**kwargs)
 
@@ -40,8 +41,8 @@ class ProfileQuerySet(models.QuerySet):
     def bulk_update(self, objs, fields, *args, **kwargs):
         objs = list(objs)
         for profile in objs:
-            profile.data_version = new_version()
-        fields = [*fields, "data_version"] if "data_version" not in fields else fields
+            profile.data_version, profile.rest_version = new_version(), new_version()
+        fields = [*{*fields, "data_version", "rest_version"}]
         _changed({profile.user_id for profile in objs})
         return super().bulk_update(objs, fields, *args, **kwargs)
 
@@ -70,6 +71,9 @@ class Profile(models.Model):
     # Replaced by every write to the candidate's rows, in the same transaction: pages keep what
     # they work out from those rows under it (prep/models/owned.py).
     data_version = models.CharField(max_length=32, default=new_version, editable=False)
+    # Replaced by every write but those to their practice log (a status tick's): what pages
+    # work out from the rest of their rows alone is kept under it.
+    rest_version = models.CharField(max_length=32, default=new_version, editable=False)
 
     objects = ProfileQuerySet.as_manager()
 
@@ -77,9 +81,9 @@ class Profile(models.Model):
         return f"{self.user}: {self.target_company} {self.target_level}"
 
     def save(self, *args, **kwargs):
-        self.data_version = new_version()
+        self.data_version, self.rest_version = new_version(), new_version()
         if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "data_version"}
+            kwargs["update_fields"] = {*kwargs["update_fields"], "data_version", "rest_version"}
         super().save(*args, **kwargs)
         _changed({self.user_id})
 
@@ -138,6 +142,8 @@ class ProblemProgressManager(models.Manager.from_queryset(ProblemProgressQuerySe
 
 class ProblemProgress(UserData):
     """One candidate's work on one problem, shared by every list that holds the problem."""
+
+    in_practice_log = True
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="problem_progress"
@@ -198,6 +204,8 @@ class ProblemEventQuerySet(UserDataQuerySet):
 
 class ProblemEvent(UserData):
     """A status change of a problem by a candidate: the problem's history and recent activity."""
+
+    in_practice_log = True
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="problem_events"

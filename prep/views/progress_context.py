@@ -50,7 +50,9 @@ def dashboard_context(
 
 
 def _dashboard_figures(user, profile: Profile) -> dict:
-    cards = readiness.card_progress(user)
+    # Kept apart from the rest, under the version a status tick leaves alone.
+    rest = cached_for_user("figures-rest", profile, lambda: _rest_figures(user), practice=False)
+    cards = rest["scores"].cards
     solved = readiness.solved_problem_ids(user)  # for every count below
     # The roadmaps and the target company's lists; every company is on the Companies page.
     lists = cached_query(
@@ -69,10 +71,7 @@ def _dashboard_figures(user, profile: Profile) -> dict:
             for section in cached_query(roadmap.sections.active(), key=("sections", roadmap.pk))
             if section.pk in by_section
         ]
-    ready = readiness.readiness_for(user, profile, cards, solved=solved)
-    mocks = MockRound.objects.filter(user=user).prefetch_related(
-        Prefetch("problems", queryset=MockProblem.objects.select_related("problem"))
-    )
+    ready = readiness.readiness_for(user, profile, rest["scores"], solved=solved)
     return {
         "readiness": ready,
         "weights": ready.weight_percents,
@@ -83,6 +82,18 @@ def _dashboard_figures(user, profile: Profile) -> dict:
         "cards": cards,
         "cards_done": sum(1 for c in cards if c.is_done),
         "activity": readiness.recent_activity(user),
+        "mocks": rest["mocks"],
+    }
+
+
+def _rest_figures(user) -> dict:
+    """The dashboard's figures that read none of the candidate's practice log: Learn cards,
+    the design and behavioral scores, and the last mock rounds."""
+    mocks = MockRound.objects.filter(user=user).prefetch_related(
+        Prefetch("problems", queryset=MockProblem.objects.select_related("problem"))
+    )
+    return {
+        "scores": readiness.rest_scores(user),
         # Evaluated now: what is kept must not query again when a later page shows it.
         "mocks": list(mocks.order_by("-started_at")[:5]),
     }

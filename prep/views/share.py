@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.log import log_response
 
 from prep import coach
-from prep.fragments import cached_fragment
+from prep.fragments import cached_for_user, cached_fragment
 from prep.http import SHARE_HEADERS
 from prep.limits import by_kwarg, over_limit, too_many
 from prep.list_rows import RowRenderer, counters, list_rows, with_rows
@@ -89,10 +89,19 @@ def share_dashboard(request: HttpRequest, link: ShareLink, token: str) -> HttpRe
         context.update(dashboard_context(owner, profile, list_url=_list_url(token), read_only=True))
         context["coach"] = coach.coach_for(owner, profile, readiness=context["readiness"])
     if link.shows_stories:
-        context["stories"] = _stories(owner)
+        context["stories"] = _kept(profile, "mentor-stories", lambda: _stories(owner))
     if link.shows_design_notes:
-        context["design_attempts"] = _design_attempts(owner)
+        build = lambda: _design_attempts(owner)  # noqa: E731
+        context["design_attempts"] = _kept(profile, "mentor-design", build)
     return render(request, "prep/share_dashboard.html", context)
+
+
+def _kept(profile: Profile | None, name: str, build: Callable[[], list]) -> list:
+    """Stories and design notes, read from none of the candidate's practice log, are kept until
+    the rest of their data changes (a status tick leaves them kept)."""
+    if profile is None:
+        return build()
+    return cached_for_user(name, profile, build, practice=False)
 
 
 # The focus areas and design stages their rows name come from the catalogue, kept per version,
