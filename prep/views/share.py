@@ -11,6 +11,7 @@ from functools import wraps
 
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.log import log_response
 
@@ -88,20 +89,22 @@ def share_dashboard(request: HttpRequest, link: ShareLink, token: str) -> HttpRe
     if profile is not None:
         context.update(dashboard_context(owner, profile, list_url=_list_url(token), read_only=True))
         context["coach"] = coach.coach_for(owner, profile, readiness=context["readiness"])
-    if link.shows_stories:
-        context["stories"] = _kept(profile, "mentor-stories", lambda: _stories(owner))
-    if link.shows_design_notes:
-        build = lambda: _design_attempts(owner)  # noqa: E731
-        context["design_attempts"] = _kept(profile, "mentor-design", build)
+        if link.shows_stories:
+            stories = lambda: {"stories": _stories(owner)}  # noqa: E731
+            context["stories_html"] = _kept_html(profile, "stories", stories)
+        if link.shows_design_notes:
+            attempts = lambda: {"design_attempts": _design_attempts(owner)}  # noqa: E731
+            context["design_html"] = _kept_html(profile, "design", attempts)
     return render(request, "prep/share_dashboard.html", context)
 
 
-def _kept(profile: Profile | None, name: str, build: Callable[[], list]) -> list:
-    """Stories and design notes, read from none of the candidate's practice log, are kept until
-    the rest of their data changes (a status tick leaves them kept)."""
-    if profile is None:
-        return build()
-    return cached_for_user(name, profile, build, practice=False)
+def _kept_html(profile: Profile, part: str, context: Callable[[], dict]) -> str:
+    """The candidate's stories or design write-ups as the mentor's page shows them. Read from
+    none of their practice log, the HTML is kept until the rest of their data changes: a status
+    tick leaves it kept."""
+    template = f"prep/share_dashboard.html#shared-{part}"
+    build = lambda: render_to_string(template, context())  # noqa: E731
+    return cached_for_user(f"mentor-{part}", profile, build, practice=False)
 
 
 # The focus areas and design stages their rows name come from the catalogue, kept per version,
