@@ -5,6 +5,7 @@ the candidate's progress: counts are aggregated in the database, never by loopin
 """
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -74,13 +75,21 @@ def solved_problem_ids(user) -> frozenset[int]:
 
 
 def _tallies(
-    user, entries: QuerySet, key: str, solved: frozenset | None = None, *, named=None
+    user,
+    entries: Callable[[], QuerySet],
+    key: str,
+    solved: frozenset | None = None,
+    *,
+    named=None,
 ) -> dict:
-    """Tally entries grouped by `key` (a field of ListEntry): the entries once per catalogue
-    version (`named` as cached_query's key, when the caller can name them), the user's solved
-    problems in one query (or `solved`, read already)."""
+    """Tally entries (a function that makes their query) grouped by `key` (a field of
+    ListEntry): the entries once per catalogue version (`named` as cached_query's key, when the
+    caller can name them), the user's solved problems in one query (or `solved`, read
+    already)."""
     tallies: dict[int, Tally] = defaultdict(Tally)
-    rows = cached_query(entries.values_list(key, "problem__difficulty", "problem_id"), key=named)
+    rows = cached_query(
+        lambda: entries().values_list(key, "problem__difficulty", "problem_id"), key=named
+    )
     solved = solved_problem_ids(user) if solved is None else solved
     for group, difficulty, problem_id in rows:
         tally = tallies[group]
@@ -94,10 +103,10 @@ def _tallies(
 
 
 def list_tallies(user, lists=None, *, solved: frozenset | None = None) -> dict[int, Tally]:
-    entries = ListEntry.objects.active()
+    entries = ListEntry.objects.active
     named = ("list-tallies", "all")
     if lists is not None:
-        entries = entries.filter(problem_list__in=lists)
+        entries = lambda: ListEntry.objects.active().filter(problem_list__in=lists)  # noqa: E731
         # A query of lists is named by its SQL: reading its ids would cost a query.
         named = None if isinstance(lists, QuerySet) else ("list-tallies", *(pl.pk for pl in lists))
     return _tallies(user, entries, "problem_list_id", solved, named=named)
@@ -106,27 +115,38 @@ def list_tallies(user, lists=None, *, solved: frozenset | None = None) -> dict[i
 def section_tallies(
     user, problem_list: ProblemList, *, solved: frozenset | None = None
 ) -> dict[int, Tally]:
-    entries = ListEntry.objects.active().filter(problem_list=problem_list, section__isnull=False)
+    entries = lambda: ListEntry.objects.active().filter(  # noqa: E731
+        problem_list=problem_list, section__isnull=False
+    )
     return _tallies(user, entries, "section_id", solved, named=("section-tallies", problem_list.pk))
 
 
 def _problem_shares(
-    user, parts: dict[str, tuple[QuerySet, tuple] | None], solved: frozenset | None = None
+    user,
+    parts: dict[str, tuple[Callable[[], QuerySet], tuple] | None],
+    solved: frozenset | None = None,
 ) -> dict[str, Tally]:
-    """For each part (some entries and the key that names them, or None for a part with none):
-    its distinct problems, and how many of them the user solved. The problems once per
-    catalogue version; the user's solved problems in one query for all parts (or `solved`,
-    read already)."""
+    """For each part (a filter of the active entries and the key that names it, or None for a
+    part with none): its distinct problems, and how many of them the user solved. The problems
+    once per catalogue version; the user's solved problems in one query for all parts (or
+    `solved`, read already)."""
     solved = solved_problem_ids(user) if solved is None else solved
     shares = {}
     for name, part in parts.items():
         if part is None:
             shares[name] = Tally()
             continue
-        entries, key = part
-        # `entries` are active, so their problems are too.
+        where, key = part
+        # The entries are active, so their problems are too.
         problems = cached_query(
-            entries.values_list("problem_id", flat=True).distinct(), set, key=("shares", *key)
+            lambda where=where: (
+                ListEntry.objects.active()
+                .filter(where)
+                .values_list("problem_id", flat=True)
+                .distinct()
+            ),
+            set,
+            key=("shares", *key),
         )
         shares[name] = Tally(solved=len(problems & solved), total=len(problems))
     return shares
@@ -149,9 +169,10 @@ class CardProgress:
 
 def card_progress(user) -> list[CardProgress]:
     """Chapters done per Learn card; a card without chapters counts as one item: four queries."""
-    chapters = LearnChapter.objects.active().filter(card=OuterRef("pk"))
+    chapters = lambda: LearnChapter.objects.active().filter(card=OuterRef("pk"))  # noqa: E731
     cards = cached_query(
-        LearnCard.objects.active().annotate(n_chapters=count_of(chapters)), key=("learn-cards",)
+        lambda: LearnCard.objects.active().annotate(n_chapters=count_of(chapters())),
+        key=("learn-cards",),
     )
     done = dict(
         ChapterDone.objects.filter(user=user, chapter__in=LearnChapter.objects.active())
@@ -241,19 +262,19 @@ def readiness_for(
     cards = rest.cards
     learn = sum(c.fraction for c in cards) / len(cards) if cards else 0.0
     company = companies.lists_of(profile.target_company)
-    entries = ListEntry.objects.active()
+    # Each part's entries are made only when its problems are not kept for this version yet.
     parts = _problem_shares(
         user,
         solved=solved,
         parts={
-            "roadmap": (entries.filter(problem_list__kind=ProblemList.Kind.ROADMAP), ("roadmap",)),
+            "roadmap": (Q(problem_list__kind=ProblemList.Kind.ROADMAP), ("roadmap",)),
             "company": (
-                (entries.filter(problem_list=company.primary), ("list", company.primary.pk))
+                (Q(problem_list=company.primary), ("list", company.primary.pk))
                 if company.primary
                 else None
             ),
             "design": (
-                entries.filter(
+                Q(
                     problem_list__company=profile.target_company,
                     problem_list__kind=ProblemList.Kind.DESIGN,
                 ),

@@ -56,7 +56,7 @@ def _dashboard_figures(user, profile: Profile) -> dict:
     solved = readiness.solved_problem_ids(user)  # for every count below
     # The roadmaps and the target company's lists; every company is on the Companies page.
     lists = cached_query(
-        ProblemList.objects.active().filter(
+        lambda: ProblemList.objects.active().filter(
             Q(company__isnull=True) | Q(company=profile.target_company)
         ),
         key=("dashboard-lists", profile.target_company_id),
@@ -68,7 +68,7 @@ def _dashboard_figures(user, profile: Profile) -> dict:
         by_section = readiness.section_tallies(user, roadmap, solved=solved)
         sections = [
             (section, by_section[section.pk])
-            for section in cached_query(roadmap.sections.active(), key=("sections", roadmap.pk))
+            for section in cached_query(roadmap.sections.active, key=("sections", roadmap.pk))
             if section.pk in by_section
         ]
     ready = readiness.readiness_for(user, profile, rest["scores"], solved=solved)
