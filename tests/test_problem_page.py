@@ -6,8 +6,9 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.urls import reverse
 
+from prep import reviews
 from prep.forms import NOTES_MAX
-from prep.models import Problem, ProblemEvent, ProblemProgress, Status
+from prep.models import Problem, ProblemEvent, ProblemProgress, ReviewCard, Status
 
 pytestmark = pytest.mark.usefixtures("catalog")
 
@@ -280,3 +281,21 @@ def test_a_status_change_from_another_page_sends_no_history(alice_client):
     )
 
     assert 'id="problem-history"' not in response.content.decode()
+
+
+@pytest.mark.parametrize("status", [None, *Status.values])
+def test_the_page_says_reviews_are_paused_exactly_when_the_card_no_longer_comes_up(
+    alice_client, alice, status
+):
+    """The page works out whether the card is paused from the progress row it reads anyway;
+    it must say what `reviews.active` says, for every status and for no progress at all."""
+    problem = Problem.objects.get(slug="two-sum")
+    card = ReviewCard.objects.create(user=alice, problem=problem, due_on="2026-12-01")
+    if status is not None:
+        ProblemProgress.objects.create(user=alice, problem=problem, status=status)
+
+    html = alice_client.get(PAGE).content.decode()
+
+    comes_up = reviews.active(alice).filter(pk=card.pk).exists()
+    assert ("Reviews are paused while" in html) is (not comes_up)
+    assert comes_up is (status in (Status.ATTEMPTED, Status.SOLVED, Status.NEEDS_REVIEW))

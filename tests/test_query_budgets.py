@@ -85,6 +85,12 @@ COMPANIES_PAGE_QUERIES = 7
 TODAY_QUERIES = 18  # 24 before the cards, the activity and the progress were read once each
 PLAN_PAGE_QUERIES = TODAY_QUERIES
 
+# A problem's page: the session and user, the problem (visible to the candidate) with its
+# topics, their progress row, its status history, its review card and that card's reviews,
+# their mock attempts at it, and the catalogue version; the lists holding it, and its place in
+# each, are kept with the catalogue. Whether its reviews are paused comes from the progress row.
+PROBLEM_PAGE_QUERIES = 10  # 11 before: the lists, with a count per place, and "paused" asked
+
 COMPANY_COUNTS = [pytest.param(16, id="16-companies"), pytest.param(200, id="200-companies")]
 ROADMAP_SIZE = 150
 JULY, APRIL = datetime.date(2026, 7, 12), datetime.date(2026, 4, 1)
@@ -240,6 +246,24 @@ def test_dashboard_budget_once_next_up_lists_problems(
     assert (
         'for="status-contains-duplicate">Status of Contains Duplicate<' in response.content.decode()
     )
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_problem_page_budget(alice_client, alice, size, django_assert_max_num_queries):
+    problems = _build_catalogue(size, alice)
+    _history(alice, problems)
+    solved = ProblemProgress.objects.filter(user=alice, status=Status.SOLVED).first().problem
+    page = reverse("prep:problem-detail", args=[solved.slug])
+    alice_client.get(page)
+
+    with django_assert_max_num_queries(PROBLEM_PAGE_QUERIES):
+        response = alice_client.get(page)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    # The lists holding it, its place on the ranked one: kept with the catalogue.
+    assert ">Budget company #1</a>" in html
+    assert 'aria-label="Review history"' in html
 
 
 @pytest.mark.parametrize("size", SIZES)

@@ -24,6 +24,7 @@ from prep.forms import (
     ProgressForm,
     StageStudiedForm,
 )
+from prep.fragments import cached_query
 from prep.http import take_unsaved
 from prep.list_rows import RowRenderer, counters, list_rows, with_rows
 from prep.models import (
@@ -119,21 +120,27 @@ def problem_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _problem_context(request, problem: Problem, mine: ProblemProgress | None, form=None) -> dict:
-    memberships = (
-        ListEntry.objects.active()
-        .with_place()
-        .filter(problem=problem)
-        .select_related("problem_list")
-        .order_by("problem_list__position")
+    # The lists that hold the problem, and its place in each: the catalogue's alone, so kept
+    # per catalogue version.
+    memberships = cached_query(
+        lambda: (
+            ListEntry.objects.active()
+            .with_place()
+            .filter(problem=problem)
+            .select_related("problem_list")
+            .order_by("problem_list__position")
+        ),
+        key=("memberships", problem.pk),
     )
+    status = mine.status if mine else Status.NOT_STARTED
     return {
         "problem": problem,
         "mine": mine,
-        "status": mine.status if mine else Status.NOT_STARTED,
+        "status": status,
         "form": form or ProgressForm(instance=mine or ProblemProgress(problem=problem)),
         "memberships": memberships,
         "history": ProblemEvent.objects.history(request.user, problem),
-        **review_panel(request.user, problem),
+        **review_panel(request.user, problem, progress=mine.status if mine else None),
         "mock_attempts": MockProblem.objects.filter(
             mock__user=request.user, problem=problem, mock__is_recorded=True
         ).select_related("mock")[:20],
