@@ -123,7 +123,7 @@ def section_tallies(
 
 def _problem_shares(
     user,
-    parts: dict[str, tuple[Callable[[], QuerySet], tuple] | None],
+    parts: dict[str, tuple[Q, tuple] | None],
     solved: frozenset | None = None,
 ) -> dict[str, Tally]:
     """For each part (a filter of the active entries and the key that names it, or None for a
