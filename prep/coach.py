@@ -545,9 +545,9 @@ def card_rows(user) -> list[CardRow]:
 
 
 def active_cards(cards: list[CardRow], statuses: dict[int, str]) -> list[CardRow]:
-    """Those of `cards` that still come up, as `reviews.active` says, worked out from rows at
-    hand: a story's always, a problem's while its progress (`statuses`) is not set aside, a
-    breadth question's while it is in the bank."""
+    """Those of `cards` (rows, or whole cards) that still come up, as `reviews.active` says,
+    worked out from rows at hand: a story's always, a problem's while its progress (`statuses`)
+    is not set aside, a breadth question's while it is in the bank."""
     bank = cached_fragment("bank-questions", _bank_questions)
     return [
         card

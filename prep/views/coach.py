@@ -30,21 +30,22 @@ from prep.models.owned import changes_of
 from prep.views.breadth import breadth_review_panel
 from prep.views.responses import back, bad_request, form_errors
 
-# review_panel's `progress` when the caller has not read the problem's progress row.
+# review_panel's `status` when the caller has not read the problem's progress row.
 UNREAD = object()
 
 
-def review_panel(user, problem: Problem, progress: str | object | None = UNREAD) -> dict:
+def review_panel(user, problem: Problem, status: str | object | None = UNREAD) -> dict:
     """The problem's review card, whether its reviews are paused (the problem was set back to
-    Not started or Skipped), and its history, for the problem page: two queries, three unless
+    Not started or Skipped), and its history, for the problem page: three queries, two when
     the caller passes the status of the problem's progress row (None: it has none)."""
     card = reviews.next_review(user, problem)
     if card is None:
         return {"card": None, "card_history": [], "paused": False}
-    if progress is UNREAD:
-        paused = not reviews.active(user).filter(pk=card.pk).exists()
-    else:  # as reviews.active says: a problem's card comes up while its progress is kept
-        paused = progress is None or progress in reviews.SET_ASIDE
+    if status is UNREAD:
+        mine = ProblemProgress.objects.filter(user=user, problem=problem)
+        status = mine.values_list("status", flat=True).first()
+    statuses = {problem.pk: status} if status is not None else {}
+    paused = not coach.active_cards([card], statuses)
     return {"card": card, "card_history": reviews.history(card)[:20], "paused": paused}
 
 

@@ -140,7 +140,7 @@ def _problem_context(request, problem: Problem, mine: ProblemProgress | None, fo
         "form": form or ProgressForm(instance=mine or ProblemProgress(problem=problem)),
         "memberships": memberships,
         "history": ProblemEvent.objects.history(request.user, problem),
-        **review_panel(request.user, problem, progress=mine.status if mine else None),
+        **review_panel(request.user, problem, status=mine.status if mine else None),
         "mock_attempts": MockProblem.objects.filter(
             mock__user=request.user, problem=problem, mock__is_recorded=True
         ).select_related("mock")[:20],
