@@ -445,6 +445,29 @@ def test_writes_that_roll_back_leave_the_version_as_it_was(alice, alice_p):
     assert not ProblemProgress.objects.filter(user=alice).exists()
 
 
+def _story_then_fail(user):
+    with one_change_for(user):
+        StoryFactory(user=user)
+        raise RuntimeError
+
+
+def test_a_failed_batch_inside_another_still_counts_what_it_wrote_there(alice, alice_p):
+    """Without a transaction of its own, a batch that fails keeps what it wrote before the
+    error; the batch around it gives the versions, and must know the writes went beyond the
+    practice log."""
+    before = _versions(alice_p)
+
+    with one_change_for(alice):
+        ProblemProgressFactory(user=alice, problem=_problem())
+        with pytest.raises(RuntimeError):
+            _story_then_fail(alice)
+
+    assert Story.objects.filter(user=alice).exists()
+    data, rest = _versions(alice_p)
+    assert data != before[0]
+    assert rest != before[1]
+
+
 def test_inside_one_change_for_writes_for_someone_else_still_count(alice, bob, alice_p, bob_p):
     bobs = _version(bob_p)
 

@@ -74,6 +74,11 @@ def one_change_for(user) -> Iterator[None]:
         yield
     finally:
         _batched.reset(token)
+        outer = _batched.get()
+        if outer is not None and outer.user_id == batch.user_id:
+            # Inside another batch of theirs, which gives the versions: even if this one
+            # failed, what it wrote (outside a transaction) stands, and counts there.
+            outer.rest = outer.rest or batch.rest
     versions_of({batch.user_id}, rest=batch.rest)
 
 
