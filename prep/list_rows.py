@@ -10,6 +10,9 @@ query per page.
 import functools
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from itertools import groupby
+from operator import itemgetter
+from typing import NamedTuple
 
 from django.middleware.csrf import get_token
 from django.template.loader import get_template
@@ -207,3 +210,41 @@ def current_path(request) -> str:
     if htmx and htmx.current_url_abs_path:
         return htmx.current_url_abs_path
     return request.get_full_path()
+
+
+class Membership(NamedTuple):
+    """A list that holds a problem, and the problem's place in it as users see it."""
+
+    problem_list: ProblemList
+    place: int
+    rank: int | None
+
+
+def memberships(problem_id: int) -> list[Membership]:
+    """The active lists holding a problem, in list order, for its page: from one map of every
+    problem's lists kept per catalogue version (one entry in the cache, whatever the number of
+    problem pages read)."""
+    return cached_fragment("memberships", _memberships).get(problem_id, [])
+
+
+def _memberships() -> dict[int, list[Membership]]:
+    """Every active entry's list and place, by problem; the place counted as
+    `ListEntry.with_place` counts it: one more than the active entries before it in its list,
+    so entries at one position share a place. Two queries."""
+    rows = (
+        ListEntry.objects.active()
+        .order_by("problem_list_id", "position")
+        .values_list("problem_list_id", "problem_id", "position", "rank")
+    )
+    rows = list(rows)
+    lists = ProblemList.objects.in_bulk({list_id for list_id, *_ in rows})
+    found = defaultdict(list)
+    for list_id, entries in groupby(rows, key=itemgetter(0)):
+        place, at = 0, None
+        for n, (_, problem_id, position, rank) in enumerate(entries, start=1):
+            if position != at:
+                place, at = n, position
+            found[problem_id].append(Membership(lists[list_id], place, rank))
+    for held in found.values():
+        held.sort(key=lambda m: (m.problem_list.position, m.problem_list.pk))
+    return dict(found)

@@ -1,6 +1,7 @@
 """A problem's own page: its status history, and the candidate's confidence, minutes and notes."""
 
 import re
+from collections import defaultdict
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -8,7 +9,17 @@ from django.urls import reverse
 
 from prep import reviews
 from prep.forms import NOTES_MAX
-from prep.models import Problem, ProblemEvent, ProblemProgress, ReviewCard, Status
+from prep.list_rows import memberships
+from prep.models import (
+    Company,
+    ListEntry,
+    Problem,
+    ProblemEvent,
+    ProblemList,
+    ProblemProgress,
+    ReviewCard,
+    Status,
+)
 
 pytestmark = pytest.mark.usefixtures("catalog")
 
@@ -299,3 +310,51 @@ def test_the_page_says_reviews_are_paused_exactly_when_the_card_no_longer_comes_
     comes_up = reviews.active(alice).filter(pk=card.pk).exists()
     assert ("Reviews are paused while" in html) is (not comes_up)
     assert comes_up is (status in (Status.ATTEMPTED, Status.SOLVED, Status.NEEDS_REVIEW))
+
+
+def _ties_and_archives() -> None:
+    """Two entries at one position of a list, an archived entry, a list whose company is
+    archived, and a list moved last: each changes what `with_place` counts, or the order."""
+    blind = ProblemList.objects.get(slug="blind-75")
+    blind.position = 1 + max(ProblemList.objects.values_list("position", flat=True))
+    blind.save()
+    first = blind.entries.order_by("position").first()
+    second = blind.entries.order_by("position")[1]
+    second.position = first.position
+    second.save()
+    archived = blind.entries.order_by("position")[5]
+    archived.is_archived = True
+    archived.save()
+    Company.objects.filter(slug="amazon").update(is_archived=True)
+
+
+def test_every_problem_lists_what_the_databases_own_count_of_places_says():
+    """The problem page's lists and places come from one map kept per catalogue version; for
+    every problem they are what `ListEntry.with_place` counts, ties and archives included."""
+    _ties_and_archives()
+    places = (
+        ListEntry.objects.active()
+        .with_place()
+        .order_by("problem_list__position", "problem_list_id")
+        .values_list("problem_id", "problem_list_id", "place", "rank")
+    )
+    expected = defaultdict(list)
+    for problem_id, list_id, place, rank in places:
+        expected[problem_id].append((list_id, place, rank))
+
+    for problem in Problem.objects.all():
+        found = [(m.problem_list.pk, m.place, m.rank) for m in memberships(problem.pk)]
+        assert found == expected.get(problem.pk, []), problem.slug
+    assert any(len(held) > 1 for held in expected.values())
+
+
+def test_a_list_reordered_by_an_admin_shows_its_new_place_at_once(alice_client):
+    assert "Meta top 100 #1</a>" in alice_client.get(PAGE).content.decode()
+    meta = ProblemList.objects.get(slug="meta-top-100-six-months")
+    two_sum = meta.entries.get(problem__slug="two-sum")
+    two_sum.position = meta.entries.order_by("-position").first().position + 1
+    two_sum.save()
+
+    html = alice_client.get(PAGE).content.decode()
+
+    assert f"Meta top 100 #{meta.entries.active().count()}</a>" in html

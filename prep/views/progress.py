@@ -24,16 +24,14 @@ from prep.forms import (
     ProgressForm,
     StageStudiedForm,
 )
-from prep.fragments import cached_query
 from prep.http import take_unsaved
-from prep.list_rows import RowRenderer, counters, list_rows, with_rows
+from prep.list_rows import RowRenderer, counters, list_rows, memberships, with_rows
 from prep.models import (
     SOLVED_STATUSES,
     CardDone,
     ChapterDone,
     DesignStage,
     LearnChapter,
-    ListEntry,
     MockProblem,
     PracticePrompt,
     Problem,
@@ -120,25 +118,13 @@ def problem_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _problem_context(request, problem: Problem, mine: ProblemProgress | None, form=None) -> dict:
-    # The lists that hold the problem, and its place in each: the catalogue's alone, so kept
-    # per catalogue version.
-    memberships = cached_query(
-        lambda: (
-            ListEntry.objects.active()
-            .with_place()
-            .filter(problem=problem)
-            .select_related("problem_list")
-            .order_by("problem_list__position")
-        ),
-        key=("memberships", problem.pk),
-    )
-    status = mine.status if mine else Status.NOT_STARTED
     return {
         "problem": problem,
         "mine": mine,
-        "status": status,
+        "status": mine.status if mine else Status.NOT_STARTED,
         "form": form or ProgressForm(instance=mine or ProblemProgress(problem=problem)),
-        "memberships": memberships,
+        # The lists that hold it, and its place in each: the catalogue's, kept per version.
+        "memberships": memberships(problem.pk),
         "history": ProblemEvent.objects.history(request.user, problem),
         **review_panel(request.user, problem, status=mine.status if mine else None),
         "mock_attempts": MockProblem.objects.filter(
