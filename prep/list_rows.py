@@ -231,12 +231,8 @@ def _memberships() -> dict[int, list[Membership]]:
     """Every active entry's list and place, by problem; the place counted as
     `ListEntry.with_place` counts it: one more than the active entries before it in its list,
     so entries at one position share a place. Two queries."""
-    rows = (
-        ListEntry.objects.active()
-        .order_by("problem_list_id", "position")
-        .values_list("problem_list_id", "problem_id", "position", "rank")
-    )
-    rows = list(rows)
+    active = ListEntry.objects.active().order_by("problem_list_id", "position")
+    rows = list(active.values_list("problem_list_id", "problem_id", "position", "rank"))
     lists = ProblemList.objects.in_bulk({list_id for list_id, *_ in rows})
     found = defaultdict(list)
     for list_id, entries in groupby(rows, key=itemgetter(0)):
