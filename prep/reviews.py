@@ -129,7 +129,9 @@ def rehearsed(user, story: Story, *, profile: Profile, now: datetime | None = No
 
 def active(user) -> QuerySet[ReviewCard]:
     """The user's cards that still come up: a problem's only while its progress says the
-    candidate has not set it aside, a breadth question's only while it is in the bank."""
+    candidate has not set it aside, a breadth question's only while it is in the bank. The
+    pages work this out from rows they read anyway (`coach.active_cards`); tests hold that to
+    this query."""
     kept = ProblemProgress.objects.filter(user=user, problem=OuterRef("problem")).exclude(
         status__in=SET_ASIDE
     )

@@ -446,7 +446,7 @@ def test_concurrent_solves_of_a_problem_needing_review_add_one_review(alice):
 @pytest.mark.django_db
 def test_the_plan_picks_out_the_same_active_cards_as_reviews_active(alice, bob, profile):
     """The coach works out which cards come up from rows it reads anyway (coach.active_cards):
-    it must agree with reviews.active, the one query the other pages use."""
+    it must agree with reviews.active, the rule written as one query."""
     from prep.coach import active_cards, card_rows
     from prep.models import BreadthQuestion, BreadthTopic
 
