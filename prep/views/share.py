@@ -5,10 +5,10 @@ forms, no CSRF token. Every way a token can be wrong answers the same 404 page, 
 learns nothing from trying tokens.
 """
 
-from collections import defaultdict
 from collections.abc import Callable
 from functools import wraps
 
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -16,14 +16,12 @@ from django.urls import reverse
 from django.utils.log import log_response
 
 from prep import coach
-from prep.fragments import cached_for_user, cached_fragment
+from prep.fragments import cached_for_user
 from prep.http import SHARE_HEADERS
 from prep.limits import by_kwarg, over_limit, too_many
 from prep.list_rows import RowRenderer, counters, list_rows, with_rows
 from prep.models import (
     DesignAttempt,
-    DesignStage,
-    FocusArea,
     ProblemList,
     Profile,
     ShareLink,
@@ -107,46 +105,20 @@ def _kept_html(profile: Profile, part: str, context: Callable[[], dict]) -> str:
     return cached_for_user(f"mentor-{part}", profile, build, practice=False)
 
 
-# The focus areas and design stages their rows name come from the catalogue, kept per version,
-# rather than by prefetching: two queries each way, but prefetching costs about twice as long.
-
-
 def _stories(owner) -> list[Story]:
-    """The candidate's stories, newest first, each with `areas`, its focus areas in order."""
-    stories = list(owner.stories.all())
-    areas = cached_fragment("focus-areas-by-id", lambda: FocusArea.objects.in_bulk())
-    tags = Story.focus_areas.through.objects.filter(story__user=owner)
-    rows = list(tags.values_list("story_id", "focusarea_id"))
-    if missing := {area_id for _, area_id in rows} - areas.keys():
-        # An area the kept map does not know yet (a write that sent no signal): read it.
-        areas = {**areas, **FocusArea.objects.in_bulk(missing)}
-    tagged = defaultdict(list)
-    for story_id, area_id in rows:
-        tagged[story_id].append(areas[area_id])
-    for story in stories:
-        story.areas = sorted(tagged[story.pk], key=lambda area: (area.position, area.pk))
-    return stories
+    """The candidate's stories, newest first, with their focus areas."""
+    return list(owner.stories.prefetch_related("focus_areas"))
 
 
 def _design_attempts(owner, limit: int = 10) -> list[DesignAttempt]:
-    """The candidate's last practice sessions, each with `written`, the notes of its stages in
-    stage order."""
-    attempts = list(
+    """The candidate's last practice sessions, with the notes of their stages in stage order."""
+    written = StageWork.objects.exclude(notes="").select_related("stage")
+    return list(
         DesignAttempt.objects.filter(user=owner)
         .select_related("prompt")
+        .prefetch_related(Prefetch("work", queryset=written.order_by("stage__position")))
         .order_by("-created_at")[:limit]
     )
-    stages = cached_fragment("design-stages-by-id", lambda: DesignStage.objects.in_bulk())
-    written = defaultdict(list)
-    for work in StageWork.objects.filter(attempt__in=[a.pk for a in attempts]).exclude(notes=""):
-        if work.stage_id in stages:  # else the stage is read when shown, as a stage unknown yet
-            work.stage = stages[work.stage_id]
-        written[work.attempt_id].append(work)
-    for attempt in attempts:
-        attempt.written = sorted(
-            written[attempt.pk], key=lambda work: (work.stage.position, work.pk)
-        )
-    return attempts
 
 
 def _list_url(token: str) -> Callable[[ProblemList], str]:
